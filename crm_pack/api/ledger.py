@@ -1,0 +1,49 @@
+"""Whitelisted ledger methods: each checks permission before it reads or writes."""
+
+import frappe
+from frappe import _
+
+from crm_pack.services import ledger_sync
+
+SUMMARY_FIELDS = (
+	"customer",
+	"customer_name",
+	"currency",
+	"relationship_owner",
+	"lifecycle_stage",
+	"abc_tier",
+	"total_ordered",
+	"open_orders_amount",
+	"order_count",
+	"first_order_date",
+	"last_order_date",
+	"total_billed",
+	"total_paid",
+	"outstanding_amount",
+	"overdue_amount",
+	"last_invoice_date",
+	"ledger_updated_on",
+	"ledger_dirty",
+)
+
+
+@frappe.whitelist()
+def recompute_all_customers() -> dict:
+	"""Recompute every customer from the books; reports each difference it corrected."""
+	if "CRM Manager" not in frappe.get_roles() and "System Manager" not in frappe.get_roles():
+		frappe.throw(_("Only a CRM Manager can recompute all customers."), frappe.PermissionError)
+	corrected = ledger_sync.recompute_all()
+	return {"customers_corrected": len({d["customer"] for d in corrected}), "differences": corrected}
+
+
+@frappe.whitelist()
+def get_customer_summary(customer: str) -> dict:
+	"""The stored ledger figures of one customer: one row read, whatever its history."""
+	frappe.has_permission("CRM Customer", "read", customer, throw=True)
+	crm = frappe.qb.DocType("CRM Customer")
+	rows = (
+		frappe.qb.from_(crm).select(*(crm[f] for f in SUMMARY_FIELDS)).where(crm.name == customer).run(as_dict=True)
+	)
+	if not rows:
+		frappe.throw(_("Customer {0} has no CRM record.").format(customer), frappe.DoesNotExistError)
+	return rows[0]

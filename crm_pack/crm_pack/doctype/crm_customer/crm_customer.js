@@ -1,0 +1,26 @@
+frappe.ui.form.on("CRM Customer", {
+	refresh(frm) {
+		if (frm.is_new()) return;
+		frm.add_custom_button(__("Customer"), () => frappe.set_route("Form", "Customer", frm.doc.customer), __("View"));
+		frm.add_custom_button(
+			__("Customer Ledger"),
+			() => frappe.set_route("query-report", "General Ledger", {
+				party_type: "Customer",
+				party: [frm.doc.customer],
+				group_by: "Group by Voucher (Consolidated)",
+			}),
+			__("View")
+		);
+		frm.add_custom_button(
+			__("Accounts Receivable"),
+			() => frappe.set_route("query-report", "Accounts Receivable", { party_type: "Customer", party: [frm.doc.customer] }),
+			__("View")
+		);
+		frm.add_custom_button(__("New Interaction"), () =>
+			frappe.new_doc("Customer Interaction", { customer: frm.doc.name })
+		);
+		if (frm.doc.ledger_dirty) {
+			frm.dashboard.set_headline(__("Figures are being recomputed from the ledger."), "orange");
+		}
+	},
+});

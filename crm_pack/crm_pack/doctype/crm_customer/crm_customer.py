@@ -1,0 +1,28 @@
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from crm_pack.relationship.rules import check_customer
+from crm_pack.utils.validation import throw_problems
+
+
+class CRMCustomer(Document):
+	def validate(self):
+		throw_problems(
+			check_customer(
+				name=None if self.is_new() else self.name,
+				customer=self.customer,
+				satisfaction=self.satisfaction_score,
+				estimated_annual_spend=self.estimated_annual_spend,
+				referred_by=self.referred_by,
+			)
+		)
+
+	def on_trash(self):
+		if frappe.flags.crm_pack_deleting_customer != self.name and frappe.db.exists("Customer", self.customer):
+			frappe.throw(
+				_("CRM Customer {0} belongs to Customer {0}: delete the Customer and its CRM record goes with it.").format(
+					frappe.bold(self.name)
+				),
+				title=_("Not deleted"),
+			)

@@ -1,0 +1,18 @@
+from frappe.model.document import Document
+from frappe.utils import cint, flt
+
+from crm_pack.relationship.rules import check_settings
+from crm_pack.utils.validation import throw_problems
+
+
+class CRMPackSettings(Document):
+	def validate(self):
+		throw_problems(
+			check_settings(
+				abc_a_share=flt(self.abc_a_share),
+				abc_b_share=flt(self.abc_b_share),
+				default_margin_percent=flt(self.default_margin_percent),
+				stale_after_days=cint(self.stale_after_days),
+				ledger_batch_size=cint(self.ledger_batch_size),
+			)
+		)

@@ -1,0 +1,69 @@
+app_name = "crm_pack"
+app_title = "CRM Pack"
+app_publisher = "crm_pack developers"
+app_description = "Customer relationships inside ERPNext: customer records, interactions, implementation projects"
+app_email = "crm_pack@example.com"
+app_license = "MIT"
+required_apps = ["erpnext"]
+
+export_python_type_annotations = True
+
+after_install = "crm_pack.install.after_install"
+after_migrate = "crm_pack.install.after_migrate"
+before_uninstall = "crm_pack.install.before_uninstall"
+
+# Shows the CRM record and its figures on ERPNext's Customer form.
+doctype_js = {"Customer": "public/js/customer.js"}
+
+override_doctype_dashboards = {
+	"Customer": "crm_pack.overrides.customer.get_dashboard_data",
+}
+
+doc_events = {
+	"Customer": {
+		"after_insert": "crm_pack.overrides.customer.after_insert",
+		"on_update": "crm_pack.overrides.customer.on_update",
+		"after_rename": "crm_pack.overrides.customer.after_rename",
+		"on_trash": "crm_pack.overrides.customer.on_trash",
+	},
+	"Sales Order": {
+		"on_submit": "crm_pack.overrides.ledger_events.refresh_customers",
+		"on_cancel": "crm_pack.overrides.ledger_events.refresh_customers",
+		"on_update_after_submit": "crm_pack.overrides.ledger_events.refresh_customers",
+		# Closing and reopening set the status with db_set, which fires only on_change.
+		"on_change": "crm_pack.overrides.ledger_events.refresh_on_order_closing",
+	},
+	"Sales Invoice": {
+		"on_submit": "crm_pack.overrides.ledger_events.refresh_customers",
+		"on_cancel": "crm_pack.overrides.ledger_events.refresh_customers",
+		"on_update_after_submit": "crm_pack.overrides.ledger_events.refresh_customers",
+	},
+	"Payment Entry": {
+		"on_submit": "crm_pack.overrides.ledger_events.refresh_customers",
+		"on_cancel": "crm_pack.overrides.ledger_events.refresh_customers",
+		"on_update_after_submit": "crm_pack.overrides.ledger_events.refresh_customers",
+	},
+	"Journal Entry": {
+		"on_submit": "crm_pack.overrides.ledger_events.refresh_customers",
+		"on_cancel": "crm_pack.overrides.ledger_events.refresh_customers",
+		"on_update_after_submit": "crm_pack.overrides.ledger_events.refresh_customers",
+	},
+	"Unreconcile Payment": {
+		"on_submit": "crm_pack.overrides.ledger_events.refresh_customers",
+	},
+}
+
+additional_timeline_content = {
+	"CRM Customer": ["crm_pack.services.timeline.ledger_documents"],
+}
+
+scheduler_events = {
+	"cron": {
+		# Customers whose figures could not be refreshed at once (see ledger_sync).
+		"*/5 * * * *": ["crm_pack.services.ledger_sync.recompute_dirty"],
+	},
+	"daily_long": [
+		# Overdue amounts change with the calendar, not with documents.
+		"crm_pack.services.ledger_sync.recompute_all_job",
+	],
+}

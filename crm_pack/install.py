@@ -1,0 +1,46 @@
+"""Install lifecycle: what crm_pack adds to a site and takes away again.
+
+crm_pack adds no custom fields to ERPNext doctypes: the CRM record is its own
+doctype linked by the Customer's name, so uninstalling drops only crm_pack's own
+tables and leaves every ERPNext row untouched.
+"""
+
+import frappe
+
+ROLES = ("CRM Manager", "CRM User", "Implementation Manager")
+
+
+def after_install() -> None:
+	ensure_roles()
+	ensure_crm_customers_for_all()
+	# Figures for existing customers, set-based, committed in batches.
+	from crm_pack.services.ledger_sync import recompute_all
+
+	recompute_all(commit=True)
+
+
+def after_migrate() -> None:
+	ensure_roles()
+
+
+def ensure_roles() -> None:
+	for role in ROLES:
+		if not frappe.db.exists("Role", role):
+			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(
+				ignore_permissions=True
+			)
+
+
+def ensure_crm_customers_for_all() -> None:
+	"""Patch entry point: a CRM Customer for every Customer that lacks one."""
+	from crm_pack.services.customer_records import ensure_for_customers
+
+	ensure_for_customers()
+
+
+def before_uninstall() -> None:
+	# Timeline comments and versions that point at our records would otherwise outlive them.
+	for doctype in ("CRM Customer", "Customer Interaction", "Implementation Project"):
+		frappe.db.delete("Comment", {"reference_doctype": doctype})
+		frappe.db.delete("Version", {"ref_doctype": doctype})
+	frappe.db.delete("Scheduled Job Type", {"method": ("like", "crm_pack.%")})

@@ -1,0 +1,1 @@
+"""Rules about customer interactions (plain Python)."""

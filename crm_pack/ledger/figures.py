@@ -1,0 +1,219 @@
+"""Pure rules that turn grouped ERPNext ledger rows into customer figures.
+
+The rules mirror ERPNext's own reports so the figures equal what accountants see:
+
+* billed / paid / returned follow *Customer Ledger Summary* (GL Entry, not
+  cancelled, opening entries excluded): a posting on a return invoice is a
+  return; on an entry against a return invoice a debit is a refund (paid goes
+  down) and a credit is a correction of billing; otherwise debits are billed and
+  credits are paid.
+* outstanding and overdue follow *Accounts Receivable* (Payment Ledger Entry, not
+  delinked): each posting belongs to the voucher it is against, a credit note's
+  postings belong to the invoice it returns, and a voucher is overdue when its
+  due date (for invoices; else its posting date) is before today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+# ERPNext shows 2 decimals by default; AR hides vouchers whose balance rounds to zero.
+ZERO = 0.005
+
+MONEY_FIELDS = (
+	"total_ordered",
+	"open_orders_amount",
+	"total_billed",
+	"total_paid",
+	"outstanding_amount",
+	"overdue_amount",
+)
+CLOSED_ORDER_STATUSES = frozenset({"Closed", "Completed"})
+
+
+@dataclass
+class GLGroup:
+	"""GL Entry amounts (debit - credit) summed per classification key."""
+
+	company: str
+	party: str
+	voucher_is_return: bool
+	against_is_return: bool
+	is_opening: bool
+	positive: bool
+	amount: float
+
+
+@dataclass
+class PLEGroup:
+	"""Payment Ledger amounts summed per voucher they are against."""
+
+	company: str
+	party: str
+	against_voucher_type: str
+	against_voucher_no: str
+	return_against: str | None
+	amount: float
+	own_due_date: dt.date | None
+	own_posting_date: dt.date | None
+
+
+@dataclass
+class OrderGroup:
+	company: str
+	customer: str
+	status: str
+	count: int
+	amount: float
+	unbilled_amount: float
+	first_date: dt.date | None
+	last_date: dt.date | None
+
+
+@dataclass
+class CompanyFigures:
+	company: str
+	currency: str | None = None
+	total_ordered: float = 0.0
+	open_orders_amount: float = 0.0
+	order_count: int = 0
+	total_billed: float = 0.0
+	total_paid: float = 0.0
+	outstanding_amount: float = 0.0
+	overdue_amount: float = 0.0
+	first_order_date: dt.date | None = None
+	last_order_date: dt.date | None = None
+	last_invoice_date: dt.date | None = None
+
+
+@dataclass
+class CustomerFigures:
+	customer: str
+	currency: str | None = None
+	companies: dict[str, CompanyFigures] = field(default_factory=dict)
+	total_ordered: float = 0.0
+	open_orders_amount: float = 0.0
+	order_count: int = 0
+	total_billed: float = 0.0
+	total_paid: float = 0.0
+	outstanding_amount: float = 0.0
+	overdue_amount: float = 0.0
+	first_order_date: dt.date | None = None
+	last_order_date: dt.date | None = None
+	last_invoice_date: dt.date | None = None
+
+	def company(self, name: str) -> CompanyFigures:
+		if name not in self.companies:
+			self.companies[name] = CompanyFigures(company=name)
+		return self.companies[name]
+
+
+def gl_bucket(group: GLGroup) -> str | None:
+	"""Which Customer Ledger Summary column a GL amount lands in (None: opening balance)."""
+	if group.is_opening:
+		return None
+	if group.voucher_is_return:
+		return "returned"
+	if group.against_is_return:
+		return "refunded" if group.positive else "billed"
+	return "billed" if group.positive else "paid"
+
+
+def _min_date(a, b):
+	return b if a is None else a if b is None else min(a, b)
+
+
+def _max_date(a, b):
+	return b if a is None else a if b is None else max(a, b)
+
+
+def voucher_balances(groups: Iterable[PLEGroup]) -> dict[tuple, dict]:
+	"""Open balance per (company, party, voucher) the way Accounts Receivable keys it.
+
+	A credit note's postings are moved onto the invoice it returns, so the
+	invoice's due date governs them."""
+	groups = list(groups)
+	known = {(g.company, g.party, g.against_voucher_type, g.against_voucher_no) for g in groups}
+	balances: dict[tuple, dict] = {}
+	for g in groups:
+		key = (g.company, g.party, g.against_voucher_type, g.against_voucher_no)
+		if g.against_voucher_type == "Sales Invoice" and g.return_against:
+			original = (g.company, g.party, "Sales Invoice", g.return_against)
+			if original in known:
+				key = original
+		row = balances.setdefault(key, {"amount": 0.0, "entry_date": None})
+		row["amount"] += g.amount
+		if key[3] == g.against_voucher_no:
+			own = g.own_due_date if g.against_voucher_type == "Sales Invoice" else None
+			row["entry_date"] = own or g.own_posting_date or row["entry_date"]
+	return balances
+
+
+def compute(
+	customers: Iterable[str],
+	gl_groups: Iterable[GLGroup],
+	ple_groups: Iterable[PLEGroup],
+	order_groups: Iterable[OrderGroup],
+	last_invoice_dates: Iterable[tuple[str, str, dt.date]],
+	company_currency: dict[str, str],
+	home_currency: str | None,
+	today: dt.date,
+) -> dict[str, CustomerFigures]:
+	"""Figures per customer, per company and in total.
+
+	Company figures are in that company's currency. The header totals add up only
+	the companies whose currency is `home_currency`: amounts in different
+	currencies are never summed."""
+	out = {c: CustomerFigures(customer=c, currency=home_currency) for c in customers}
+
+	for g in gl_groups:
+		if g.party not in out:
+			continue
+		cf = out[g.party].company(g.company)
+		bucket = gl_bucket(g)
+		if bucket == "billed":
+			cf.total_billed += g.amount
+		elif bucket == "returned":
+			cf.total_billed += g.amount  # credit notes are negative: billed is net of returns
+		elif bucket in ("paid", "refunded"):
+			cf.total_paid -= g.amount
+
+	ple_groups = [g for g in ple_groups if g.party in out]
+	for (company, party, _vt, _vn), row in voucher_balances(ple_groups).items():
+		cf = out[party].company(company)
+		cf.outstanding_amount += row["amount"]
+		if abs(row["amount"]) >= ZERO and row["entry_date"] and row["entry_date"] < today:
+			cf.overdue_amount += row["amount"]
+
+	for o in order_groups:
+		if o.customer not in out:
+			continue
+		cf = out[o.customer].company(o.company)
+		cf.order_count += o.count
+		cf.total_ordered += o.amount
+		if o.status not in CLOSED_ORDER_STATUSES:
+			cf.open_orders_amount += o.unbilled_amount
+		cf.first_order_date = _min_date(cf.first_order_date, o.first_date)
+		cf.last_order_date = _max_date(cf.last_order_date, o.last_date)
+
+	for company, customer, last_date in last_invoice_dates:
+		if customer in out:
+			cf = out[customer].company(company)
+			cf.last_invoice_date = _max_date(cf.last_invoice_date, last_date)
+
+	for figures in out.values():
+		for cf in figures.companies.values():
+			cf.currency = company_currency.get(cf.company)
+			for name in MONEY_FIELDS:
+				setattr(cf, name, round(getattr(cf, name), 2) + 0.0)
+			if cf.currency == home_currency:
+				for name in (*MONEY_FIELDS, "order_count"):
+					setattr(figures, name, getattr(figures, name) + getattr(cf, name))
+			figures.first_order_date = _min_date(figures.first_order_date, cf.first_order_date)
+			figures.last_order_date = _max_date(figures.last_order_date, cf.last_order_date)
+			figures.last_invoice_date = _max_date(figures.last_invoice_date, cf.last_invoice_date)
+		for name in MONEY_FIELDS:
+			setattr(figures, name, round(getattr(figures, name), 2) + 0.0)
+	return out

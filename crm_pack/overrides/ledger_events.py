@@ -1,0 +1,63 @@
+"""doc_events on ERPNext's selling and payment documents: refresh the customers they touch.
+
+The user's document comes first: whatever goes wrong here is logged, the customer
+is marked for recompute, and the submit or cancel goes on.
+"""
+
+import frappe
+
+from crm_pack.ledger.figures import CLOSED_ORDER_STATUSES
+from crm_pack.services import ledger_sync
+
+SAVEPOINT = "crm_pack_ledger"
+
+
+def customers_of(doc) -> list[str]:
+	if doc.doctype in ("Sales Order", "Sales Invoice"):
+		return [doc.customer]
+	if doc.doctype == "Payment Entry":
+		return [doc.party] if doc.party_type == "Customer" else []
+	if doc.doctype == "Journal Entry":
+		return [row.party for row in doc.accounts if row.party_type == "Customer" and row.party]
+	if doc.doctype == "Unreconcile Payment":
+		return [row.party for row in doc.allocations if row.party_type == "Customer" and row.party]
+	return []
+
+
+def refresh_customers(doc, method=None) -> None:
+	customers = sorted(set(customers_of(doc)))
+	if customers:
+		refresh_safely(customers, doc)
+
+
+def refresh_on_order_closing(doc, method=None) -> None:
+	"""Closing or reopening an order changes its open value; other status moves follow billing,
+	which the invoice's own event covers."""
+	if doc.docstatus != 1 or not doc.has_value_changed("status"):
+		return
+	before = doc.get_doc_before_save()
+	old = before.status if before else None
+	if old in CLOSED_ORDER_STATUSES or doc.status in CLOSED_ORDER_STATUSES:
+		refresh_safely([doc.customer], doc)
+
+
+def refresh_safely(customers: list[str], doc) -> None:
+	frappe.db.savepoint(SAVEPOINT)
+	try:
+		ledger_sync.refresh_in_transaction(customers)
+	except Exception as e:
+		if frappe.db.is_deadlocked(e):
+			# The database already rolled the whole transaction back: nothing left to save.
+			raise
+		frappe.db.rollback(save_point=SAVEPOINT)
+		frappe.log_error(
+			title=f"crm_pack: ledger figures not refreshed for {doc.doctype} {doc.name}",
+			reference_doctype=doc.doctype,
+			reference_name=doc.name,
+		)
+		try:
+			ledger_sync.mark_dirty(customers)
+		except Exception:
+			frappe.db.rollback(save_point=SAVEPOINT)
+	else:
+		frappe.db.release_savepoint(SAVEPOINT)

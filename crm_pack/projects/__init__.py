@@ -1,0 +1,1 @@
+"""Rules of the implementation method (plain Python)."""

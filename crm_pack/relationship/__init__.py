@@ -1,0 +1,1 @@
+"""Rules about the customer relationship record (plain Python)."""

@@ -1,0 +1,253 @@
+"""Keeps CRM Customer ledger figures equal to ERPNext's books.
+
+Figures are always recomputed from the books (GL Entry, Payment Ledger Entry,
+submitted orders and invoices), never incremented. `recompute` serves every
+path: a document event for one customer, the scheduler for customers marked
+dirty, and the full run for all customers.
+
+Concurrency: document events run inside the user's transaction, whose
+REPEATABLE READ snapshot may predate another transaction's commit for the same
+customer. `refresh_in_transaction` therefore locks the CRM Customer rows and
+compares each row's `ledger_seq` as committed (locking read) with the value in
+its own snapshot: if another transaction moved it, the snapshot is stale, so the
+customer is marked dirty and recomputed after commit instead of being written
+with stale figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import frappe
+from frappe.utils import getdate, now_datetime, today
+
+from crm_pack.ledger.figures import MONEY_FIELDS, CustomerFigures, compute
+from crm_pack.services import ledger_queries
+from crm_pack.services.settings import company_currencies, home_currency
+
+HEADER_FIELDS = (
+	*MONEY_FIELDS,
+	"order_count",
+	"first_order_date",
+	"last_order_date",
+	"last_invoice_date",
+	"currency",
+)
+BALANCE_FIELDS = ("company", "currency", *MONEY_FIELDS, "order_count")
+BALANCE_DOCTYPE = "CRM Customer Company Balance"
+
+
+def read_figures(customers: list[str] | None, on_date: dt.date | None = None) -> dict[str, CustomerFigures]:
+	"""Figures for the given customers (None: every CRM Customer), from the books."""
+	on_date = getdate(on_date or today())
+	names = customers if customers is not None else frappe.get_all("CRM Customer", pluck="name")
+	if not names:
+		return {}
+	return compute(
+		names,
+		ledger_queries.gl_groups(customers, on_date),
+		ledger_queries.ple_groups(customers, on_date),
+		ledger_queries.order_groups(customers),
+		ledger_queries.last_invoice_dates(customers),
+		company_currencies(),
+		home_currency(),
+		on_date,
+	)
+
+
+def _stored(names: list[str]) -> tuple[dict[str, dict], dict[str, list[tuple]]]:
+	crm = frappe.qb.DocType("CRM Customer")
+	header = {
+		r["name"]: r
+		for r in frappe.qb.from_(crm)
+		.select(crm.name, crm.ledger_seq, crm.ledger_dirty, *(crm[f] for f in HEADER_FIELDS))
+		.where(crm.name.isin(names))
+		.run(as_dict=True)
+	}
+	bal = frappe.qb.DocType(BALANCE_DOCTYPE)
+	balances: dict[str, list[tuple]] = {}
+	for r in (
+		frappe.qb.from_(bal)
+		.select(bal.parent, *(bal[f] for f in BALANCE_FIELDS))
+		.where(bal.parenttype == "CRM Customer")
+		.where(bal.parent.isin(names))
+		.orderby(bal.parent)
+		.orderby(bal.idx)
+		.run()
+	):
+		balances.setdefault(r[0], []).append(_normalise(r[1:]))
+	return header, balances
+
+
+def _normalise(values) -> tuple:
+	return tuple(round(float(v), 2) if isinstance(v, int | float) or hasattr(v, "as_tuple") else v for v in values)
+
+
+def _balance_rows(figures: CustomerFigures) -> list[tuple]:
+	return [
+		_normalise(tuple(getattr(cf, f) for f in BALANCE_FIELDS))
+		for cf in sorted(figures.companies.values(), key=lambda c: c.company)
+	]
+
+
+def _differences(name: str, stored: dict, figures: CustomerFigures) -> list[dict]:
+	diffs = []
+	for f in HEADER_FIELDS:
+		old, new = stored.get(f), getattr(figures, f)
+		if f in MONEY_FIELDS or f == "order_count":
+			old, new = round(float(old or 0), 2), round(float(new or 0), 2)
+		elif f.endswith("_date"):
+			old, new = (getdate(old) if old else None), (getdate(new) if new else None)
+		if old != new:
+			diffs.append({"customer": name, "field": f, "old": old, "new": new})
+	return diffs
+
+
+def write_figures(all_figures: dict[str, CustomerFigures], *, chunk_size: int = 500) -> list[dict]:
+	"""Store figures where they differ from what is stored; returns the differences corrected.
+
+	Each chunk is locked first. A customer whose committed `ledger_seq` differs from the
+	one in this transaction's snapshot was changed by a transaction this one cannot see:
+	its figures here may be stale, so it is marked dirty rather than overwritten."""
+	corrected: list[dict] = []
+	names = list(all_figures)
+	now = now_datetime()
+	for start in range(0, len(names), chunk_size):
+		chunk = names[start : start + chunk_size]
+		committed = _lock(chunk)
+		stored, stored_balances = _stored(chunk)
+		updates, rewrite, stale = {}, [], []
+		for name in chunk:
+			if name not in stored:
+				continue
+			if (committed[name][0] or 0) != (stored[name]["ledger_seq"] or 0):
+				stale.append(name)
+				continue
+			figures = all_figures[name]
+			diffs = _differences(name, stored[name], figures)
+			balances_changed = stored_balances.get(name, []) != _balance_rows(figures)
+			if diffs or balances_changed or stored[name]["ledger_dirty"]:
+				updates[name] = {
+					**{f: getattr(figures, f) for f in HEADER_FIELDS},
+					"ledger_seq": (stored[name]["ledger_seq"] or 0) + 1,
+					"ledger_updated_on": now,
+					"ledger_dirty": 0,
+				}
+			if balances_changed:
+				rewrite.append(name)
+			corrected.extend(diffs)
+		if updates:
+			frappe.db.bulk_update("CRM Customer", updates, update_modified=False)
+		if rewrite:
+			_rewrite_balances(rewrite, all_figures, now)
+		if stale:
+			mark_dirty(stale)
+	return corrected
+
+
+def _rewrite_balances(names: list[str], all_figures: dict[str, CustomerFigures], now) -> None:
+	frappe.db.delete(BALANCE_DOCTYPE, {"parenttype": "CRM Customer", "parent": ("in", names)})
+	rows = []
+	for name in names:
+		for idx, row in enumerate(_balance_rows(all_figures[name]), start=1):
+			rows.append(
+				(frappe.generate_hash(length=12), name, "CRM Customer", "company_balances", idx, now, now, *row)
+			)
+	if rows:
+		frappe.db.bulk_insert(
+			BALANCE_DOCTYPE,
+			["name", "parent", "parenttype", "parentfield", "idx", "creation", "modified", *BALANCE_FIELDS],
+			rows,
+		)
+
+
+def _lock(names: list[str]) -> dict[str, tuple]:
+	"""Lock the rows in name order (no deadlock between two recomputes) and read them as committed."""
+	crm = frappe.qb.DocType("CRM Customer")
+	return {
+		r[0]: r[1:]
+		for r in frappe.qb.from_(crm)
+		.select(crm.name, crm.ledger_seq)
+		.where(crm.name.isin(names))
+		.orderby(crm.name)
+		.for_update()
+		.run()
+	}
+
+
+def refresh_in_transaction(customers: list[str]) -> None:
+	"""Recompute inside the caller's transaction (a document event)."""
+	names = sorted(set(filter(None, customers)))
+	if not names:
+		return
+	from crm_pack.services.customer_records import ensure_for_customers
+
+	ensure_for_customers([n for n in names if not frappe.db.exists("CRM Customer", n)])
+	write_figures(read_figures(names))
+
+
+def mark_dirty(customers: list[str]) -> None:
+	"""Flag customers for recompute and ask a worker to do it once this transaction commits."""
+	crm = frappe.qb.DocType("CRM Customer")
+	(
+		frappe.qb.update(crm)
+		.set(crm.ledger_dirty, 1)
+		.set(crm.ledger_seq, crm.ledger_seq + 1)
+		.where(crm.name.isin(customers))
+		.run()
+	)
+	frappe.db.after_commit.add(lambda: _enqueue_quietly(customers))
+
+
+def _enqueue_quietly(customers: list[str]) -> None:
+	# After commit the user's work is saved; a queue outage must not turn that into an error.
+	# The dirty flag stays set and the scheduler picks the customers up.
+	try:
+		frappe.enqueue("crm_pack.services.ledger_sync.recompute_job", queue="short", customers=customers)
+	except Exception:
+		frappe.log_error(title="crm_pack: could not queue ledger recompute")
+
+
+def recompute(customers: list[str]) -> list[dict]:
+	"""Lock, recompute and store; the caller owns the transaction."""
+	names = sorted(set(customers))
+	if not names:
+		return []
+	_lock(names)
+	return write_figures(read_figures(names))
+
+
+def recompute_job(customers: list[str]) -> None:
+	# A fresh transaction, locked before any read, so the snapshot includes every commit
+	# that preceded the lock.
+	frappe.db.rollback()
+	recompute(customers)
+	frappe.db.commit()
+
+
+def recompute_dirty(limit: int = 5000) -> int:
+	"""Scheduler: recompute customers marked dirty (an update failed or met a stale snapshot)."""
+	names = frappe.get_all("CRM Customer", filters={"ledger_dirty": 1}, pluck="name", limit=limit)
+	batch = frappe.db.get_single_value("CRM Pack Settings", "ledger_batch_size") or 500
+	for start in range(0, len(names), batch):
+		frappe.db.rollback()
+		recompute(names[start : start + batch])
+		frappe.db.commit()
+	return len(names)
+
+
+def recompute_all(*, commit: bool = False) -> list[dict]:
+	"""Every customer, set-based: one grouped read per ledger table, writes in chunks."""
+	from crm_pack.services.customer_records import ensure_for_customers
+
+	ensure_for_customers()
+	figures = read_figures(None)
+	batch = frappe.db.get_single_value("CRM Pack Settings", "ledger_batch_size") or 500
+	corrected = write_figures(figures, chunk_size=batch)
+	if commit:
+		frappe.db.commit()
+	return corrected
+
+
+def recompute_all_job() -> None:
+	recompute_all(commit=True)

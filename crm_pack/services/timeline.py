@@ -1,0 +1,61 @@
+"""Orders and invoices on the CRM Customer timeline, read when the form opens.
+
+Nothing is written at submit time: the entries come from ERPNext's own Version
+records, so they cost the submit nothing and cannot disagree with the documents."""
+
+import json
+
+import frappe
+from frappe import _
+from frappe.utils import fmt_money
+
+DOCTYPES = ("Sales Order", "Sales Invoice")
+LIMIT = 50
+
+
+def ledger_documents(doctype: str, docname: str) -> list[dict]:
+	entries = []
+	for dt in DOCTYPES:
+		docs = {
+			d.name: d
+			for d in frappe.get_list(
+				dt,
+				filters={"customer": docname, "docstatus": ("in", (1, 2))},
+				fields=["name", "docstatus", "grand_total", "currency", "modified"],
+				order_by="modified desc",
+				limit=LIMIT,
+			)
+		}
+		if not docs:
+			continue
+		versions = frappe.get_all(
+			"Version",
+			filters={"ref_doctype": dt, "docname": ("in", list(docs))},
+			fields=["docname", "creation", "data"],
+		)
+		for v in versions:
+			action = _docstatus_change(v.data)
+			if action:
+				entries.append(_entry(dt, docs[v.docname], action, v.creation))
+	return entries
+
+
+def _docstatus_change(data: str) -> str | None:
+	try:
+		changed = json.loads(data or "{}").get("changed") or []
+	except ValueError:
+		return None
+	for field, _old, new in changed:
+		if field == "docstatus":
+			return {1: "submitted", 2: "cancelled"}.get(int(new))
+	return None
+
+
+def _entry(doctype: str, doc, action: str, when) -> dict:
+	message = _("{0} {1} submitted: {2}") if action == "submitted" else _("{0} {1} cancelled: {2}")
+	link = f'<a href="/app/{frappe.scrub(doctype).replace("_", "-")}/{doc.name}">{frappe.utils.escape_html(doc.name)}</a>'
+	return {
+		"icon": "file" if action == "submitted" else "close",
+		"creation": when,
+		"content": message.format(_(doctype), link, fmt_money(doc.grand_total, currency=doc.currency)),
+	}
