@@ -4,7 +4,8 @@ app_publisher = "crm_pack developers"
 app_description = "Customer relationships inside ERPNext: customer records, interactions, implementation projects"
 app_email = "crm_pack@example.com"
 app_license = "MIT"
-required_apps = ["erpnext"]
+# "org/repo" form: a bare "erpnext" makes install-app look the org up on GitHub.
+required_apps = ["frappe/erpnext"]
 
 export_python_type_annotations = True
 

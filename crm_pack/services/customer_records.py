@@ -5,7 +5,7 @@ from frappe import _
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Count
 from frappe.utils import now_datetime
-from pypika.terms import ExistsCriterion
+from pypika.terms import ExistsCriterion, ValueWrapper
 
 from crm_pack.services.settings import home_currency
 
@@ -54,11 +54,11 @@ def ensure_for_customers(customers: list[str] | None = None) -> int:
 			cust.territory,
 			cust.account_manager,
 			Case().when(has_business, "Active").else_("New"),
-			home_currency(),
-			now,
-			now,
-			user,
-			user,
+			ValueWrapper(home_currency()),
+			ValueWrapper(now),
+			ValueWrapper(now),
+			ValueWrapper(user),
+			ValueWrapper(user),
 		)
 		.where(has_record.negate())
 	)
@@ -114,14 +114,25 @@ def follow_rename(old: str, new: str, merge: bool) -> None:
 		if not frappe.db.exists("CRM Customer", new):
 			ensure_for_customers([new])
 		return
-	if merge and frappe.db.exists("CRM Customer", new):
-		frappe.rename_doc(
-			"CRM Customer", old, new, merge=True, ignore_permissions=True, show_alert=False, rebuild_search=False
+	from frappe.model.rename_doc import rename_doc
+
+	# The user already had permission to rename the Customer; its CRM record simply follows.
+	# Merging deletes the old CRM record while the old Customer still exists (ERPNext deletes
+	# it last), so the guard in CRMCustomer.on_trash is told this deletion is ours.
+	frappe.flags.crm_pack_deleting_customer = old
+	try:
+		rename_doc(
+			"CRM Customer",
+			old,
+			new,
+			merge=merge and bool(frappe.db.exists("CRM Customer", new)),
+			force=True,
+			ignore_permissions=True,
+			show_alert=False,
+			rebuild_search=False,
 		)
-	else:
-		frappe.rename_doc(
-			"CRM Customer", old, new, force=True, ignore_permissions=True, show_alert=False, rebuild_search=False
-		)
+	finally:
+		frappe.flags.crm_pack_deleting_customer = None
 	frappe.db.set_value("CRM Customer", new, "customer", new, update_modified=False)
 	sync_master_fields(frappe.get_doc("Customer", new))
 

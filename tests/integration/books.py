@@ -1,0 +1,56 @@
+"""What ERPNext's own reports say about a customer: the yardstick for crm_pack's figures."""
+
+import frappe
+from frappe.utils import getdate, nowdate
+
+
+def receivable(cust: str, company: str) -> dict:
+	"""Accounts Receivable (ageing by due date): outstanding, and the part past its due date."""
+	from erpnext.accounts.report.accounts_receivable.accounts_receivable import execute
+
+	today = getdate(nowdate())
+	_columns, rows, *_ = execute(
+		frappe._dict(
+			company=company,
+			report_date=today,
+			party_type="Customer",
+			party=[cust],
+			ageing_based_on="Due Date",
+			range="30, 60, 90, 120",
+		)
+	)
+	rows = [r for r in rows if r.get("party") == cust]
+	outstanding = sum(r.outstanding for r in rows)
+	overdue = sum(r.outstanding for r in rows if getdate(r.get("due_date") or r.posting_date) < today)
+	return {"outstanding_amount": round(outstanding, 2), "overdue_amount": round(overdue, 2)}
+
+
+def ledger_summary(cust: str, company: str) -> dict:
+	"""Customer Ledger Summary over all time: billed (net of returns) and paid."""
+	from erpnext.accounts.report.customer_ledger_summary.customer_ledger_summary import execute
+
+	_columns, rows = execute(
+		frappe._dict(company=company, from_date="1900-01-01", to_date=nowdate(), party=cust)
+	)
+	row = next((r for r in rows if r.party == cust), None)
+	if not row:
+		return {"total_billed": 0.0, "total_paid": 0.0}
+	adjustments = sum(v for k, v in row.items() if k.startswith("adj_"))
+	return {
+		"total_billed": round(row.invoiced_amount - row.return_amount, 2),
+		"total_paid": round(row.paid_amount + adjustments, 2),
+	}
+
+
+def expected(cust: str, company: str) -> dict:
+	return {**receivable(cust, company), **ledger_summary(cust, company)}
+
+
+def stored(cust: str) -> dict:
+	values = frappe.db.get_value(
+		"CRM Customer",
+		cust,
+		["outstanding_amount", "overdue_amount", "total_billed", "total_paid"],
+		as_dict=True,
+	)
+	return {k: round(float(v or 0), 2) for k, v in values.items()}
