@@ -20,7 +20,16 @@ def customers_of(doc) -> list[str]:
 	if doc.doctype == "Journal Entry":
 		return [row.party for row in doc.accounts if row.party_type == "Customer" and row.party]
 	if doc.doctype == "Unreconcile Payment":
-		return [row.party for row in doc.allocations if row.party_type == "Customer" and row.party]
+		ple = frappe.qb.DocType("Payment Ledger Entry")
+		parties = (
+			frappe.qb.from_(ple)
+			.select(ple.party)
+			.distinct()
+			.where((ple.voucher_type == doc.voucher_type) & (ple.voucher_no == doc.voucher_no))
+			.where(ple.party_type == "Customer")
+			.run(pluck=True)
+		)
+		return [row.party for row in doc.allocations if row.party_type == "Customer" and row.party] + parties
 	return []
 
 

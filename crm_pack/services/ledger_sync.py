@@ -225,14 +225,16 @@ def recompute_job(customers: list[str]) -> None:
 	frappe.db.commit()
 
 
-def recompute_dirty(limit: int = 5000) -> int:
+def recompute_dirty(limit: int = 5000, *, commit: bool = True) -> int:
 	"""Scheduler: recompute customers marked dirty (an update failed or met a stale snapshot)."""
 	names = frappe.get_all("CRM Customer", filters={"ledger_dirty": 1}, pluck="name", limit=limit)
 	batch = frappe.db.get_single_value("CRM Pack Settings", "ledger_batch_size") or 500
 	for start in range(0, len(names), batch):
-		frappe.db.rollback()
+		if commit:
+			frappe.db.rollback()  # fresh snapshot, taken after the lock in recompute()
 		recompute(names[start : start + batch])
-		frappe.db.commit()
+		if commit:
+			frappe.db.commit()
 	return len(names)
 
 

@@ -1,0 +1,202 @@
+"""Each ERPNext event moves the CRM Customer figures exactly as ERPNext's reports say."""
+
+import frappe
+import pytest
+from frappe.utils import add_days, nowdate
+
+from crm_pack.services import ledger_sync
+from tests.integration import books, factories
+
+
+@pytest.fixture
+def cust():
+	return factories.customer()
+
+
+def assert_matches_books(cust):
+	assert books.stored(cust) == books.expected(cust, factories.company())
+
+
+def test_invoice_submit_moves_billed_and_outstanding(cust):
+	factories.sales_invoice(cust, 1000)
+	assert books.stored(cust)["outstanding_amount"] == 1000
+	assert_matches_books(cust)
+	assert frappe.db.get_value("CRM Customer", cust, "last_invoice_date").isoformat() == nowdate()
+
+
+def test_partial_payment_without_invoice_event(cust):
+	invoice = factories.sales_invoice(cust, 1000)
+	factories.payment(invoice, 400)
+	assert books.stored(cust) == {"outstanding_amount": 600, "overdue_amount": 0, "total_billed": 1000, "total_paid": 400}
+	assert_matches_books(cust)
+
+
+def test_overdue_follows_due_dates(cust):
+	factories.sales_invoice(cust, 300, posting_date=add_days(nowdate(), -60), due_days=30)
+	factories.sales_invoice(cust, 200)
+	assert books.stored(cust)["overdue_amount"] == 300
+	assert_matches_books(cust)
+
+
+def test_cancel_returns_figures_to_zero(cust):
+	invoice = factories.sales_invoice(cust, 500)
+	invoice.cancel()
+	assert books.stored(cust) == {"outstanding_amount": 0, "overdue_amount": 0, "total_billed": 0, "total_paid": 0}
+
+
+def test_amended_invoice_replaces_the_original(cust):
+	invoice = factories.sales_invoice(cust, 500)
+	amended = factories.amend(invoice)
+	amended.reload()
+	assert amended.amended_from == invoice.name
+	assert books.stored(cust)["total_billed"] == 500
+	assert_matches_books(cust)
+
+
+def test_credit_note_reduces_billed_and_outstanding(cust):
+	invoice = factories.sales_invoice(cust, 100, qty=5)
+	factories.credit_note(invoice, qty=2)
+	assert books.stored(cust)["total_billed"] == 300
+	assert books.stored(cust)["outstanding_amount"] == 300
+	assert_matches_books(cust)
+
+
+def test_advance_then_reconcile_then_unreconcile(cust):
+	invoice = factories.sales_invoice(cust, 800)
+	advance = factories.advance_payment(cust, 300)
+	assert books.stored(cust)["outstanding_amount"] == 500
+	assert_matches_books(cust)
+
+	# allocate the advance to the invoice with the Payment Reconciliation tool
+	pr = frappe.get_doc(
+		{
+			"doctype": "Payment Reconciliation",
+			"company": factories.company(),
+			"party_type": "Customer",
+			"party": cust,
+			"receivable_payable_account": invoice.debit_to,
+		}
+	)
+	pr.get_unreconciled_entries()
+	invoices = [i.as_dict() for i in pr.invoices if i.invoice_number == invoice.name]
+	payments = [p.as_dict() for p in pr.payments if p.reference_name == advance.name]
+	pr.allocate_entries(frappe._dict(invoices=invoices, payments=payments))
+	pr.reconcile()
+	assert frappe.db.get_value("Sales Invoice", invoice.name, "outstanding_amount") == 500
+	assert_matches_books(cust)
+
+	unreconcile = frappe.get_doc(
+		{"doctype": "Unreconcile Payment", "company": factories.company(), "voucher_type": "Payment Entry", "voucher_no": advance.name}
+	)
+	unreconcile.add_references()
+	unreconcile.save()
+	unreconcile.submit()
+	assert frappe.db.get_value("Sales Invoice", invoice.name, "outstanding_amount") == 800
+	assert books.stored(cust)["outstanding_amount"] == 500
+	assert_matches_books(cust)
+
+
+def test_journal_entry_write_off_counts_as_paid(cust):
+	invoice = factories.sales_invoice(cust, 250)
+	company = factories.company()
+	je = frappe.get_doc(
+		{
+			"doctype": "Journal Entry",
+			"company": company,
+			"posting_date": nowdate(),
+			"accounts": [
+				{
+					"account": invoice.debit_to,
+					"party_type": "Customer",
+					"party": cust,
+					"credit_in_account_currency": 50,
+					"reference_type": "Sales Invoice",
+					"reference_name": invoice.name,
+				},
+				{
+					"account": frappe.get_cached_value("Company", company, "write_off_account")
+					or frappe.db.get_value("Account", {"company": company, "root_type": "Expense", "is_group": 0}),
+					"debit_in_account_currency": 50,
+					"cost_center": invoice.items[0].cost_center,
+				},
+			],
+		}
+	).insert()
+	je.submit()
+	assert books.stored(cust)["outstanding_amount"] == 200
+	assert_matches_books(cust)
+
+
+def test_orders_open_value_and_closing(cust):
+	order = factories.sales_order(cust, 100, qty=10)
+	crm = frappe.get_doc("CRM Customer", cust)
+	assert (crm.order_count, crm.total_ordered, crm.open_orders_amount) == (1, 1000, 1000)
+	assert crm.first_order_date == crm.last_order_date == order.transaction_date
+
+	half = factories.invoice_from_order(order, submit=False)
+	half.items[0].qty = 4
+	half.save()
+	half.submit()
+	assert frappe.db.get_value("CRM Customer", cust, "open_orders_amount") == 600
+
+	from erpnext.selling.doctype.sales_order.sales_order import update_status
+
+	update_status("Closed", order.name)
+	assert frappe.db.get_value("CRM Customer", cust, "open_orders_amount") == 0
+	update_status("Draft", order.name)
+	assert frappe.db.get_value("CRM Customer", cust, "open_orders_amount") == 600
+
+
+def test_failed_update_never_blocks_the_invoice(cust, monkeypatch):
+	def broken(*args, **kwargs):
+		raise RuntimeError("injected fault")
+
+	errors_before = frappe.db.count("Error Log")
+	monkeypatch.setattr(ledger_sync, "read_figures", broken)
+	invoice = factories.sales_invoice(cust, 700)
+	assert invoice.docstatus == 1
+	assert frappe.db.get_value("CRM Customer", cust, "ledger_dirty") == 1
+	assert frappe.db.count("Error Log") == errors_before + 1
+	monkeypatch.undo()
+
+	assert ledger_sync.recompute_dirty(commit=False) >= 1
+	assert frappe.db.get_value("CRM Customer", cust, "ledger_dirty") == 0
+	assert_matches_books(cust)
+
+
+def test_recompute_all_reports_and_corrects_drift(cust):
+	factories.sales_invoice(cust, 120)
+	frappe.db.set_value("CRM Customer", cust, "outstanding_amount", 999)
+	corrected = ledger_sync.recompute_all()
+	assert {"customer": cust, "field": "outstanding_amount", "old": 999.0, "new": 120.0} in corrected
+	assert books.stored(cust)["outstanding_amount"] == 120
+
+
+class QueryCounter:
+	def __init__(self):
+		self.count = 0
+
+	def __enter__(self):
+		self.original = frappe.db.sql
+
+		def counting(*args, **kwargs):
+			self.count += 1
+			return self.original(*args, **kwargs)
+
+		frappe.db.sql = counting
+		return self
+
+	def __exit__(self, *exc):
+		frappe.db.sql = self.original
+
+
+def test_refresh_query_count_is_pinned_and_does_not_grow_with_invoices(cust):
+	factories.sales_invoice(cust, 10)
+	with QueryCounter() as small:
+		ledger_sync.refresh_in_transaction([cust])
+	for _ in range(5):
+		factories.sales_invoice(cust, 10)
+	with QueryCounter() as large:
+		ledger_sync.refresh_in_transaction([cust])
+	assert small.count == large.count
+	assert large.count <= 12, large.count
