@@ -132,8 +132,10 @@ def _max_date(a, b):
 def voucher_balances(groups: Iterable[PLEGroup]) -> dict[tuple, dict]:
 	"""Open balance per (company, party, voucher) the way Accounts Receivable keys it.
 
-	A credit note's postings are moved onto the invoice it returns, so the
-	invoice's due date governs them."""
+	Postings against a credit note that reduces its original invoice's outstanding
+	(rather than its own: ERPNext's "update outstanding for self") are moved onto that
+	invoice, so the invoice's due date governs them. The query passes `return_against`
+	only for such credit notes."""
 	groups = list(groups)
 	known = {(g.company, g.party, g.against_voucher_type, g.against_voucher_no) for g in groups}
 	balances: dict[tuple, dict] = {}

@@ -79,6 +79,8 @@ def ple_groups(customers: list[str] | None, on_date: dt.date) -> list[PLEGroup]:
 			& (ple.against_voucher_type == "Sales Invoice")
 			& (ret.is_return == 1)
 			& (ret.docstatus == 1)
+			# a credit note that keeps its own outstanding is a voucher of its own in AR
+			& (ret.update_outstanding_for_self == 0)
 		)
 		.select(
 			ple.company,
