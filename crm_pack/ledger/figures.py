@@ -103,6 +103,7 @@ class CustomerFigures:
 	first_order_date: dt.date | None = None
 	last_order_date: dt.date | None = None
 	last_invoice_date: dt.date | None = None
+	company_count: int = 0
 
 	def company(self, name: str) -> CompanyFigures:
 		if name not in self.companies:
@@ -206,6 +207,7 @@ def compute(
 			cf.last_invoice_date = _max_date(cf.last_invoice_date, last_date)
 
 	for figures in out.values():
+		figures.company_count = len(figures.companies)
 		for cf in figures.companies.values():
 			cf.currency = company_currency.get(cf.company)
 			for name in MONEY_FIELDS:
