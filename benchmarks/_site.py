@@ -35,24 +35,3 @@ def timed(fn):
 	start = time.perf_counter()
 	fn()
 	return time.perf_counter() - start
-
-
-class QueryCount:
-	"""Counts frappe.db.sql calls (every frappe.qb query goes through it)."""
-
-	def __enter__(self):
-		import frappe
-
-		self.count, self._sql = 0, frappe.db.sql
-
-		def counting(*a, **kw):
-			self.count += 1
-			return self._sql(*a, **kw)
-
-		frappe.db.sql = counting
-		return self
-
-	def __exit__(self, *exc):
-		import frappe
-
-		frappe.db.sql = self._sql

@@ -6,13 +6,14 @@ ratio of medians (target <= 1.05). Everything is rolled back at the end.
     cd <bench> && PYTHONPATH=<repo> env/bin/python <repo>/benchmarks/submit_overhead.py --site <site> --runs 100
 """
 
-from _site import QueryCount, connect, median, timed
+from _site import connect, median, timed
 
 args = connect(__doc__)
 
 import frappe  # noqa: E402
 
 from tests.integration import factories  # noqa: E402
+from tests.integration.query_count import QueryCount  # noqa: E402
 
 
 def without_crm_pack(hooks: dict) -> dict:

@@ -9,7 +9,7 @@ from them. Runs in one transaction and rolls back.
     cd <bench> && PYTHONPATH=<repo> env/bin/python <repo>/benchmarks/summary_vs_dashboard.py --site <site>
 """
 
-from _site import QueryCount, connect, median, timed
+from _site import connect, median, timed
 
 args = connect(__doc__)
 
@@ -18,6 +18,7 @@ import frappe  # noqa: E402
 from crm_pack.api.ledger import get_customer_summary  # noqa: E402
 from crm_pack.services.ledger_sync import refresh_in_transaction  # noqa: E402
 from tests.integration import factories  # noqa: E402
+from tests.integration.query_count import QueryCount  # noqa: E402
 
 INVOICES = 10_000
 

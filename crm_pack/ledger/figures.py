@@ -72,37 +72,32 @@ class OrderGroup:
 	last_date: dt.date | None
 
 
-@dataclass
-class CompanyFigures:
+@dataclass(kw_only=True)
+class Figures:
+	"""The ledger figures, for one company or summed for the customer."""
+
+	currency: str | None = None
+	total_ordered: float = 0.0
+	open_orders_amount: float = 0.0
+	order_count: int = 0
+	total_billed: float = 0.0
+	total_paid: float = 0.0
+	outstanding_amount: float = 0.0
+	overdue_amount: float = 0.0
+	first_order_date: dt.date | None = None
+	last_order_date: dt.date | None = None
+	last_invoice_date: dt.date | None = None
+
+
+@dataclass(kw_only=True)
+class CompanyFigures(Figures):
 	company: str
-	currency: str | None = None
-	total_ordered: float = 0.0
-	open_orders_amount: float = 0.0
-	order_count: int = 0
-	total_billed: float = 0.0
-	total_paid: float = 0.0
-	outstanding_amount: float = 0.0
-	overdue_amount: float = 0.0
-	first_order_date: dt.date | None = None
-	last_order_date: dt.date | None = None
-	last_invoice_date: dt.date | None = None
 
 
-@dataclass
-class CustomerFigures:
+@dataclass(kw_only=True)
+class CustomerFigures(Figures):
 	customer: str
-	currency: str | None = None
 	companies: dict[str, CompanyFigures] = field(default_factory=dict)
-	total_ordered: float = 0.0
-	open_orders_amount: float = 0.0
-	order_count: int = 0
-	total_billed: float = 0.0
-	total_paid: float = 0.0
-	outstanding_amount: float = 0.0
-	overdue_amount: float = 0.0
-	first_order_date: dt.date | None = None
-	last_order_date: dt.date | None = None
-	last_invoice_date: dt.date | None = None
 	company_count: int = 0
 
 	def company(self, name: str) -> CompanyFigures:

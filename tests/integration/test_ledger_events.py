@@ -6,6 +6,7 @@ from frappe.utils import add_days, nowdate
 
 from crm_pack.services import ledger_sync
 from tests.integration import books, factories
+from tests.integration.query_count import QueryCount
 
 
 @pytest.fixture
@@ -172,31 +173,13 @@ def test_recompute_all_reports_and_corrects_drift(cust):
 	assert books.stored(cust)["outstanding_amount"] == 120
 
 
-class QueryCounter:
-	def __init__(self):
-		self.count = 0
-
-	def __enter__(self):
-		self.original = frappe.db.sql
-
-		def counting(*args, **kwargs):
-			self.count += 1
-			return self.original(*args, **kwargs)
-
-		frappe.db.sql = counting
-		return self
-
-	def __exit__(self, *exc):
-		frappe.db.sql = self.original
-
-
 def test_refresh_query_count_is_pinned_and_does_not_grow_with_invoices(cust):
 	factories.sales_invoice(cust, 10)
-	with QueryCounter() as small:
+	with QueryCount() as small:
 		ledger_sync.refresh_in_transaction([cust])
 	for _ in range(5):
 		factories.sales_invoice(cust, 10)
-	with QueryCounter() as large:
+	with QueryCount() as large:
 		ledger_sync.refresh_in_transaction([cust])
 	assert small.count == large.count
 	assert large.count <= 12, large.count
