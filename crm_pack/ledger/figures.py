@@ -99,6 +99,8 @@ class CustomerFigures(Figures):
 	customer: str
 	companies: dict[str, CompanyFigures] = field(default_factory=dict)
 	company_count: int = 0
+	# how many vouchers the Payment Ledger holds for the customer: the size of a refresh
+	voucher_count: int = 0
 
 	def company(self, name: str) -> CompanyFigures:
 		if name not in self.companies:
@@ -180,6 +182,7 @@ def compute(
 
 	ple_groups = [g for g in ple_groups if g.party in out]
 	for (company, party, _vt, _vn), row in voucher_balances(ple_groups).items():
+		out[party].voucher_count += 1
 		cf = out[party].company(company)
 		cf.outstanding_amount += row["amount"]
 		if abs(row["amount"]) >= ZERO and row["entry_date"] and row["entry_date"] < today:

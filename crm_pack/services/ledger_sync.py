@@ -60,7 +60,9 @@ def read_figures(customers: list[str] | None, on_date: dt.date | None = None) ->
 @cache
 def _stored_header_sql() -> str:
 	crm = frappe.qb.DocType("CRM Customer")
-	query = frappe.qb.from_(crm).select(crm.name, crm.ledger_seq, crm.ledger_dirty, *(crm[f] for f in HEADER_FIELDS))
+	query = frappe.qb.from_(crm).select(
+		crm.name, crm.ledger_seq, crm.ledger_dirty, crm.ledger_voucher_count, *(crm[f] for f in HEADER_FIELDS)
+	)
 	return query.where(crm.name.isin(Parameter("%(names)s"))).get_sql()
 
 
@@ -117,57 +119,69 @@ def _differences(name: str, stored: dict, figures: CustomerFigures) -> list[dict
 def write_figures(
 	all_figures: dict[str, CustomerFigures], *, chunk_size: int = 500, create_missing: bool = False
 ) -> list[dict]:
-	"""Store figures where they differ from what is stored; returns the differences corrected.
-
-	Each chunk is locked first. A customer whose committed `ledger_seq` differs from the
-	one in this transaction's snapshot was changed by a transaction this one cannot see:
-	its figures here may be stale, so it is marked dirty rather than overwritten."""
+	"""Store figures where they differ from what is stored; returns the differences corrected."""
 	corrected: list[dict] = []
 	names = list(all_figures)
-	now = now_datetime()
 	for start in range(0, len(names), chunk_size):
 		chunk = names[start : start + chunk_size]
-		committed = _lock(chunk)
-		missing = [n for n in chunk if n not in committed]
-		if missing and create_missing:
-			from crm_pack.services.customer_records import ensure_for_customers
-
-			ensure_for_customers(missing)
-			committed.update(_lock(missing))
-		stored = _stored_header(chunk)
-		# Child rows exist only for multi-company customers: read them only where they may exist.
-		stored_balances = _stored_balances(
-			[n for n in chunk if (stored.get(n, {}).get("company_count") or 0) > 1 or len(all_figures[n].companies) > 1]
-		)
-		updates, rewrite, stale = {}, [], []
-		for name in chunk:
-			if name not in stored or name not in committed:
-				continue
-			if (committed[name][0] or 0) != (stored[name]["ledger_seq"] or 0):
-				stale.append(name)
-				continue
-			figures = all_figures[name]
-			diffs = _differences(name, stored[name], figures)
-			balances_changed = stored_balances.get(name, []) != _balance_rows(figures)
-			if diffs or balances_changed or stored[name]["ledger_dirty"]:
-				updates[name] = {
-					**{f: getattr(figures, f) for f in HEADER_FIELDS},
-					"ledger_seq": (stored[name]["ledger_seq"] or 0) + 1,
-					"ledger_updated_on": now,
-					"ledger_dirty": 0,
-				}
-			if balances_changed:
-				rewrite.append(name)
-			corrected.extend(diffs)
-		_store_headers(updates)
-		if rewrite:
-			_rewrite_balances(rewrite, all_figures, now)
-		if stale:
-			mark_dirty(stale)
+		committed, stored = _locked_state(chunk, create_missing)
+		corrected += _write_chunk(chunk, all_figures, committed, stored)
 	return corrected
 
 
-UPDATED_FIELDS = (*HEADER_FIELDS, "ledger_seq", "ledger_updated_on", "ledger_dirty")
+def _locked_state(names: list[str], create_missing: bool) -> tuple[dict, dict]:
+	"""Lock the rows, then read them as this transaction's snapshot sees them."""
+	committed = _lock(names)
+	missing = [n for n in names if n not in committed]
+	if missing and create_missing:
+		from crm_pack.services.customer_records import ensure_for_customers
+
+		ensure_for_customers(missing)
+		committed.update(_lock(missing))
+	return committed, _stored_header(names)
+
+
+def _write_chunk(chunk: list[str], all_figures: dict, committed: dict, stored: dict) -> list[dict]:
+	"""A customer whose committed `ledger_seq` differs from the one in this transaction's
+	snapshot was changed by a transaction this one cannot see: its figures here may be
+	stale, so it is marked dirty rather than overwritten."""
+	now = now_datetime()
+	# Child rows exist only for multi-company customers: read them only where they may exist.
+	stored_balances = _stored_balances(
+		[n for n in chunk if (stored.get(n, {}).get("company_count") or 0) > 1 or len(all_figures[n].companies) > 1]
+	)
+	corrected, updates, rewrite, stale = [], {}, [], []
+	for name in chunk:
+		if name not in stored or name not in committed:
+			continue
+		if (committed[name][0] or 0) != (stored[name]["ledger_seq"] or 0):
+			stale.append(name)
+			continue
+		figures = all_figures[name]
+		diffs = _differences(name, stored[name], figures)
+		balances_changed = stored_balances.get(name, []) != _balance_rows(figures)
+		if diffs or balances_changed or stored[name]["ledger_dirty"] or (
+			stored[name]["ledger_voucher_count"] != figures.voucher_count
+		):
+			updates[name] = {
+				**{f: getattr(figures, f) for f in HEADER_FIELDS},
+				"ledger_voucher_count": figures.voucher_count,
+				"ledger_seq": (stored[name]["ledger_seq"] or 0) + 1,
+				"ledger_updated_on": now,
+				"ledger_dirty": 0,
+			}
+		if balances_changed:
+			rewrite.append(name)
+		corrected.extend(diffs)
+	_store_headers(updates)
+	if rewrite:
+		_rewrite_balances(rewrite, all_figures, now)
+	if stale:
+		mark_dirty(stale)
+	return corrected
+
+
+UPDATED_FIELDS = (*HEADER_FIELDS, "ledger_voucher_count", "ledger_seq", "ledger_updated_on", "ledger_dirty")
 
 
 @cache
@@ -218,10 +232,23 @@ def _lock(names: list[str]) -> dict[str, tuple]:
 
 
 def refresh_in_transaction(customers: list[str]) -> None:
-	"""Recompute inside the caller's transaction (a document event)."""
+	"""Recompute inside the caller's transaction (a document event).
+
+	A refresh reads the customer's whole ledger, so its cost grows with that history.
+	Customers whose last recompute counted more vouchers than the settings allow are
+	instead marked dirty and recomputed by a worker right after the commit: the
+	submit's own cost stays bounded."""
 	names = sorted(set(filter(None, customers)))
-	if names:
-		write_figures(read_figures(names), create_missing=True)
+	if not names:
+		return
+	committed, stored = _locked_state(names, create_missing=True)
+	limit = frappe.get_cached_doc("CRM Pack Settings").sync_refresh_max_vouchers or 2000
+	large = [n for n in names if n in stored and (stored[n]["ledger_voucher_count"] or 0) > limit]
+	small = [n for n in names if n in stored and n not in large]
+	if large:
+		mark_dirty(large)
+	if small:
+		_write_chunk(small, read_figures(small), committed, stored)
 
 
 def mark_dirty(customers: list[str]) -> None:

@@ -183,3 +183,20 @@ def test_refresh_query_count_is_pinned_and_does_not_grow_with_invoices(cust):
 		ledger_sync.refresh_in_transaction([cust])
 	assert small.count == large.count
 	assert large.count <= 12, large.count
+
+
+def test_long_history_is_refreshed_after_commit_not_inside_the_submit(cust):
+	for _ in range(3):
+		factories.sales_invoice(cust, 10)
+	assert frappe.db.get_value("CRM Customer", cust, "ledger_voucher_count") == 3
+	settings = frappe.get_single("CRM Pack Settings")
+	settings.sync_refresh_max_vouchers = 2
+	settings.save()
+
+	factories.sales_invoice(cust, 10)
+
+	assert frappe.db.get_value("CRM Customer", cust, "ledger_dirty") == 1
+	assert books.stored(cust)["outstanding_amount"] == 30  # not refreshed inside the submit
+	ledger_sync.recompute_dirty(commit=False)  # what the queued job / scheduler does
+	assert books.stored(cust)["outstanding_amount"] == 40
+	assert_matches_books(cust)

@@ -87,3 +87,9 @@ def test_companies_in_another_currency_are_kept_apart():
 def test_rows_of_other_customers_are_ignored_and_customers_without_rows_are_zero():
 	out = run(gl_groups=[gl(100, party="B")], customers=("A",))
 	assert out["A"].total_billed == 0 and out["A"].companies == {}
+
+
+def test_voucher_count_measures_the_size_of_a_refresh():
+	groups = [ple("Sales Invoice", f"SI-{i}", 10, due=TODAY, posted=TODAY) for i in range(3)]
+	groups.append(ple("Payment Entry", "PE-1", -5, posted=TODAY))
+	assert run(ple_groups=groups)["A"].voucher_count == 4
