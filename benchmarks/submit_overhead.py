@@ -18,7 +18,9 @@ from tests.integration.query_count import QueryCount  # noqa: E402
 
 def without_crm_pack(hooks: dict) -> dict:
 	return {
-		doctype: {event: [m for m in methods if not m.startswith("crm_pack.")] for event, methods in events.items()}
+		doctype: {
+			event: [m for m in methods if not m.startswith("crm_pack.")] for event, methods in events.items()
+		}
 		for doctype, events in hooks.items()
 	}
 
@@ -43,7 +45,9 @@ def main():
 	frappe.local.doc_events_hooks = with_hooks
 	frappe.db.rollback()
 	a, b = median(times["hooks"]), median(times["bypassed"])
-	print(f"Sales Invoice submit, median of {args.runs} each, one customer with up to {args.runs * 2} invoices")
+	print(
+		f"Sales Invoice submit, median of {args.runs} each, one customer with up to {args.runs * 2} invoices"
+	)
 	print(f"  with crm_pack hooks : {a * 1000:7.1f} ms  ({queries['hooks']} queries)")
 	print(f"  hooks bypassed      : {b * 1000:7.1f} ms  ({queries['bypassed']} queries)")
 	print(f"  ratio               : {a / b:.3f}  (target <= 1.05)")

@@ -41,16 +41,18 @@ def make_large_customer() -> str:
 	cust = factories.customer()
 	template = factories.sales_invoice(cust, 100)
 	suffix = lambda value, n: f"{value}-B{n}"  # noqa: E731
-	copy_rows("Sales Invoice", {"name": template.name}, {"name": lambda r, n: suffix(r.name, n)}, INVOICES - 1)
+	copy_rows(
+		"Sales Invoice", {"name": template.name}, {"name": lambda r, n: suffix(r.name, n)}, INVOICES - 1
+	)
 	for doctype, voucher_field in (("GL Entry", "voucher_no"), ("Payment Ledger Entry", "voucher_no")):
 		rename = {
 			"name": lambda r, n: suffix(r.name, n),
 			voucher_field: lambda r, n: suffix(r.voucher_no, n),
 		}
 		rename["against_voucher" if doctype == "GL Entry" else "against_voucher_no"] = (
-			lambda r, n, f=("against_voucher" if doctype == "GL Entry" else "against_voucher_no"): suffix(r[f], n)
-			if r[f]
-			else r[f]
+			lambda r, n, f=("against_voucher" if doctype == "GL Entry" else "against_voucher_no"): (
+				suffix(r[f], n) if r[f] else r[f]
+			)
 		)
 		copy_rows(doctype, {"voucher_no": template.name, "party": cust}, rename, INVOICES - 1)
 	refresh_in_transaction([cust])
@@ -87,7 +89,9 @@ def main():
 	frappe.db.rollback()
 	a, b = median(times["summary"]), median(times["dashboard"])
 	print(f"customer with {INVOICES} invoices (outstanding {outstanding}), median of {args.runs} each")
-	print(f"  get_customer_summary : {a * 1000:7.2f} ms  ({summary_queries} queries; {small_queries} for a 5-invoice customer)")
+	print(
+		f"  get_customer_summary : {a * 1000:7.2f} ms  ({summary_queries} queries; {small_queries} for a 5-invoice customer)"
+	)
 	print(f"  get_dashboard_info   : {b * 1000:7.2f} ms  ({dashboard_queries} queries)")
 	print(f"  ratio                : {a / b:.3f}  (target <= 0.5)")
 	print(

@@ -20,7 +20,9 @@ def recompute(context, quiet=False):
 		if not quiet:
 			for d in corrected:
 				click.echo(f"{d['customer']}: {d['field']} {d['old']} -> {d['new']}")
-		click.echo(f"{len({d['customer'] for d in corrected})} customers corrected, {len(corrected)} differences")
+		click.echo(
+			f"{len({d['customer'] for d in corrected})} customers corrected, {len(corrected)} differences"
+		)
 	finally:
 		frappe.destroy()
 

@@ -1,7 +1,9 @@
 app_name = "crm_pack"
 app_title = "CRM Pack"
 app_publisher = "crm_pack developers"
-app_description = "Customer relationships inside ERPNext: customer records, interactions, implementation projects"
+app_description = (
+	"Customer relationships inside ERPNext: customer records, interactions, implementation projects"
+)
 app_email = "crm_pack@example.com"
 app_license = "MIT"
 # "org/repo" form: a bare "erpnext" makes install-app look the org up on GitHub.

@@ -42,7 +42,10 @@ def get_customer_summary(customer: str) -> dict:
 	frappe.has_permission("CRM Customer", "read", customer, throw=True)
 	crm = frappe.qb.DocType("CRM Customer")
 	rows = (
-		frappe.qb.from_(crm).select(*(crm[f] for f in SUMMARY_FIELDS)).where(crm.name == customer).run(as_dict=True)
+		frappe.qb.from_(crm)
+		.select(*(crm[f] for f in SUMMARY_FIELDS))
+		.where(crm.name == customer)
+		.run(as_dict=True)
 	)
 	if not rows:
 		frappe.throw(_("Customer {0} has no CRM record.").format(customer), frappe.DoesNotExistError)

@@ -8,8 +8,11 @@ REFERENCE_DOCTYPES = ("Sales Order", "Sales Invoice", "Implementation Project")
 
 
 def check_interaction(
-	*, interaction_datetime: dt.datetime | None, follow_up_date: dt.date | None,
-	reference_doctype: str | None, reference_name: str | None,
+	*,
+	interaction_datetime: dt.datetime | None,
+	follow_up_date: dt.date | None,
+	reference_doctype: str | None,
+	reference_name: str | None,
 ) -> list[Problem]:
 	problems = []
 	if follow_up_date and interaction_datetime and follow_up_date < interaction_datetime.date():
@@ -24,10 +27,14 @@ def check_interaction(
 		problems.append(
 			Problem(
 				"reference_doctype",
-				_("An interaction can refer to a Sales Order, a Sales Invoice or an Implementation Project, not a {0}."),
+				_(
+					"An interaction can refer to a Sales Order, a Sales Invoice or an Implementation Project, not a {0}."
+				),
 				(reference_doctype,),
 			)
 		)
 	if reference_doctype and not reference_name:
-		problems.append(Problem("reference_name", _("Choose which {0} this interaction refers to."), (reference_doctype,)))
+		problems.append(
+			Problem("reference_name", _("Choose which {0} this interaction refers to."), (reference_doctype,))
+		)
 	return problems

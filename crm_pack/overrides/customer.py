@@ -30,6 +30,9 @@ def get_dashboard_data(data: dict) -> dict:
 	"""Adds crm_pack's records to the Customer form's Connections."""
 	data.setdefault("non_standard_fieldnames", {})
 	data["transactions"].append(
-		{"label": frappe._("CRM"), "items": ["CRM Customer", "Customer Interaction", "Implementation Project"]}
+		{
+			"label": frappe._("CRM"),
+			"items": ["CRM Customer", "Customer Interaction", "Implementation Project"],
+		}
 	)
 	return data

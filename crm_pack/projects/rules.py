@@ -39,7 +39,11 @@ def _in_order(start, end, fieldname, label_start, label_end, row=None) -> list[P
 
 def _score(value, fieldname, label, row) -> list[Problem]:
 	if value is None or not SCORE_MIN <= value <= SCORE_MAX:
-		return [Problem(fieldname, _("{0} must be a whole number from 1 to 5, not {1}."), (Label(label), value), row)]
+		return [
+			Problem(
+				fieldname, _("{0} must be a whole number from 1 to 5, not {1}."), (Label(label), value), row
+			)
+		]
 	return []
 
 
@@ -53,18 +57,38 @@ def check_project(
 	current_phase: str | None,
 ) -> list[Problem]:
 	problems = []
-	problems += _in_order(planned_start, planned_go_live, "planned_go_live_date", _("Planned Start"), _("Planned Go-live"))
-	problems += _in_order(actual_start, actual_go_live, "actual_go_live_date", _("Actual Start"), _("Actual Go-live"))
+	problems += _in_order(
+		planned_start, planned_go_live, "planned_go_live_date", _("Planned Start"), _("Planned Go-live")
+	)
+	problems += _in_order(
+		actual_start, actual_go_live, "actual_go_live_date", _("Actual Start"), _("Actual Go-live")
+	)
 	phase_names = []
 	for r in rows:
 		v, where = r.values, (TABLE_LABELS[r.table], r.idx)
 		if r.table == "phases":
 			phase_names.append(v.get("phase_name"))
-			problems += _in_order(v.get("planned_start_date"), v.get("planned_end_date"), r.table, _("Planned Start"), _("Planned End"), where)
-			problems += _in_order(v.get("actual_start_date"), v.get("actual_end_date"), r.table, _("Actual Start"), _("Actual End"), where)
+			problems += _in_order(
+				v.get("planned_start_date"),
+				v.get("planned_end_date"),
+				r.table,
+				_("Planned Start"),
+				_("Planned End"),
+				where,
+			)
+			problems += _in_order(
+				v.get("actual_start_date"),
+				v.get("actual_end_date"),
+				r.table,
+				_("Actual Start"),
+				_("Actual End"),
+				where,
+			)
 			pct = v.get("completion_percent") or 0
 			if not 0 <= pct <= 100:
-				problems.append(Problem(r.table, _("Completion must be between 0% and 100%, not {0}%."), (pct,), where))
+				problems.append(
+					Problem(r.table, _("Completion must be between 0% and 100%, not {0}%."), (pct,), where)
+				)
 		elif r.table == "requirements":
 			problems += _score(v.get("business_value"), r.table, _("Business Value"), where)
 			if (v.get("constraint_count") or 0) < 0:

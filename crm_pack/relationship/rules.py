@@ -18,7 +18,9 @@ def check_customer(
 		)
 	if satisfaction and not 1 <= satisfaction <= 5:
 		problems.append(
-			Problem("satisfaction_score", _("Satisfaction must be between 1 and 5, not {0}."), (satisfaction,))
+			Problem(
+				"satisfaction_score", _("Satisfaction must be between 1 and 5, not {0}."), (satisfaction,)
+			)
 		)
 	if estimated_annual_spend and estimated_annual_spend < 0:
 		problems.append(Problem("estimated_annual_spend", _("Estimated annual spend cannot be negative.")))

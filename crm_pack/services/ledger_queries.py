@@ -15,10 +15,10 @@ from frappe.query_builder import Case
 from frappe.query_builder.functions import Count, Max, Min, Sum
 from pypika.terms import Parameter
 
+from crm_pack.ledger.figures import GLGroup, OrderGroup, PLEGroup
+
 CUSTOMERS = Parameter("%(customers)s")
 ON_DATE = Parameter("%(on_date)s")
-
-from crm_pack.ledger.figures import GLGroup, OrderGroup, PLEGroup
 
 
 def _run(build, customers: list[str] | None, on_date: dt.date | None = None) -> list[tuple]:
@@ -155,11 +155,7 @@ def order_groups(customers: list[str] | None) -> list[OrderGroup]:
 def _order_query():
 	so = frappe.qb.DocType("Sales Order")
 	# Value still to bill: the grand total times the share ERPNext has not billed yet.
-	unbilled = (
-		Case()
-		.when(so.per_billed >= 100, 0)
-		.else_(so.base_grand_total * (100 - so.per_billed) / 100)
-	)
+	unbilled = Case().when(so.per_billed >= 100, 0).else_(so.base_grand_total * (100 - so.per_billed) / 100)
 	query = (
 		frappe.qb.from_(so)
 		.select(

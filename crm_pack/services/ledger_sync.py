@@ -90,7 +90,9 @@ def _stored_balances(names: list[str]) -> dict[str, list[tuple]]:
 
 
 def _normalise(values) -> tuple:
-	return tuple(round(float(v), 2) if isinstance(v, int | float) or hasattr(v, "as_tuple") else v for v in values)
+	return tuple(
+		round(float(v), 2) if isinstance(v, int | float) or hasattr(v, "as_tuple") else v for v in values
+	)
 
 
 def _balance_rows(figures: CustomerFigures) -> list[tuple]:
@@ -148,7 +150,11 @@ def _write_chunk(chunk: list[str], all_figures: dict, committed: dict, stored: d
 	now = now_datetime()
 	# Child rows exist only for multi-company customers: read them only where they may exist.
 	stored_balances = _stored_balances(
-		[n for n in chunk if (stored.get(n, {}).get("company_count") or 0) > 1 or len(all_figures[n].companies) > 1]
+		[
+			n
+			for n in chunk
+			if (stored.get(n, {}).get("company_count") or 0) > 1 or len(all_figures[n].companies) > 1
+		]
 	)
 	corrected, updates, rewrite, stale = [], {}, [], []
 	for name in chunk:
@@ -160,8 +166,11 @@ def _write_chunk(chunk: list[str], all_figures: dict, committed: dict, stored: d
 		figures = all_figures[name]
 		diffs = _differences(name, stored[name], figures)
 		balances_changed = stored_balances.get(name, []) != _balance_rows(figures)
-		if diffs or balances_changed or stored[name]["ledger_dirty"] or (
-			stored[name]["ledger_voucher_count"] != figures.voucher_count
+		if (
+			diffs
+			or balances_changed
+			or stored[name]["ledger_dirty"]
+			or (stored[name]["ledger_voucher_count"] != figures.voucher_count)
 		):
 			updates[name] = {
 				**{f: getattr(figures, f) for f in HEADER_FIELDS},
@@ -209,7 +218,16 @@ def _rewrite_balances(names: list[str], all_figures: dict[str, CustomerFigures],
 	for name in names:
 		for idx, row in enumerate(_balance_rows(all_figures[name]), start=1):
 			rows.append(
-				(frappe.generate_hash(length=12), name, "CRM Customer", "company_balances", idx, now, now, *row)
+				(
+					frappe.generate_hash(length=12),
+					name,
+					"CRM Customer",
+					"company_balances",
+					idx,
+					now,
+					now,
+					*row,
+				)
 			)
 	if rows:
 		frappe.db.bulk_insert(

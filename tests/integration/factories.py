@@ -34,7 +34,12 @@ def ensure_base_records() -> None:
 	for email, roles in USERS.items():
 		if not frappe.db.exists("User", email):
 			user = frappe.get_doc(
-				{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
+				{
+					"doctype": "User",
+					"email": email,
+					"first_name": email.split("@")[0],
+					"send_welcome_email": 0,
+				}
 			)
 			user.insert(ignore_permissions=True)
 			user.add_roles(*roles)
@@ -81,7 +86,9 @@ def sales_order(cust: str, rate: float, qty: float = 1, transaction_date=None, s
 			"customer": cust,
 			"transaction_date": transaction_date,
 			"delivery_date": add_days(transaction_date, 7),
-			"items": [{"item_code": ITEM, "qty": qty, "rate": rate, "delivery_date": add_days(transaction_date, 7)}],
+			"items": [
+				{"item_code": ITEM, "qty": qty, "rate": rate, "delivery_date": add_days(transaction_date, 7)}
+			],
 		}
 	)
 	doc.insert(ignore_permissions=True)

@@ -58,7 +58,12 @@ def test_merge_keeps_one_record_with_both_histories_and_ledgers():
 	kept, merged = factories.customer(), factories.customer()
 	for cust in (kept, merged):
 		frappe.get_doc(
-			{"doctype": "Customer Interaction", "customer": cust, "subject": f"call {cust}", "channel": "Visit"}
+			{
+				"doctype": "Customer Interaction",
+				"customer": cust,
+				"subject": f"call {cust}",
+				"channel": "Visit",
+			}
 		).insert()
 	factories.sales_invoice(kept, 100)
 	factories.sales_invoice(merged, 250)

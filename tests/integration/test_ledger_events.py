@@ -28,7 +28,12 @@ def test_invoice_submit_moves_billed_and_outstanding(cust):
 def test_partial_payment_without_invoice_event(cust):
 	invoice = factories.sales_invoice(cust, 1000)
 	factories.payment(invoice, 400)
-	assert books.stored(cust) == {"outstanding_amount": 600, "overdue_amount": 0, "total_billed": 1000, "total_paid": 400}
+	assert books.stored(cust) == {
+		"outstanding_amount": 600,
+		"overdue_amount": 0,
+		"total_billed": 1000,
+		"total_paid": 400,
+	}
 	assert_matches_books(cust)
 
 
@@ -42,7 +47,12 @@ def test_overdue_follows_due_dates(cust):
 def test_cancel_returns_figures_to_zero(cust):
 	invoice = factories.sales_invoice(cust, 500)
 	invoice.cancel()
-	assert books.stored(cust) == {"outstanding_amount": 0, "overdue_amount": 0, "total_billed": 0, "total_paid": 0}
+	assert books.stored(cust) == {
+		"outstanding_amount": 0,
+		"overdue_amount": 0,
+		"total_billed": 0,
+		"total_paid": 0,
+	}
 
 
 def test_amended_invoice_replaces_the_original(cust):
@@ -87,7 +97,12 @@ def test_advance_then_reconcile_then_unreconcile(cust):
 	assert_matches_books(cust)
 
 	unreconcile = frappe.get_doc(
-		{"doctype": "Unreconcile Payment", "company": factories.company(), "voucher_type": "Payment Entry", "voucher_no": advance.name}
+		{
+			"doctype": "Unreconcile Payment",
+			"company": factories.company(),
+			"voucher_type": "Payment Entry",
+			"voucher_no": advance.name,
+		}
 	)
 	unreconcile.add_references()
 	unreconcile.save()
@@ -116,7 +131,9 @@ def test_journal_entry_write_off_counts_as_paid(cust):
 				},
 				{
 					"account": frappe.get_cached_value("Company", company, "write_off_account")
-					or frappe.db.get_value("Account", {"company": company, "root_type": "Expense", "is_group": 0}),
+					or frappe.db.get_value(
+						"Account", {"company": company, "root_type": "Expense", "is_group": 0}
+					),
 					"debit_in_account_currency": 50,
 					"cost_center": invoice.items[0].cost_center,
 				},

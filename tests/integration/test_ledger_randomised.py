@@ -65,7 +65,12 @@ def test_randomised_operations_end_with_zero_differences():
 	def unreconcile():
 		pe = payments.pop(rnd.randrange(len(payments)))
 		doc = frappe.get_doc(
-			{"doctype": "Unreconcile Payment", "company": pe.company, "voucher_type": "Payment Entry", "voucher_no": pe.name}
+			{
+				"doctype": "Unreconcile Payment",
+				"company": pe.company,
+				"voucher_type": "Payment Entry",
+				"voucher_no": pe.name,
+			}
 		)
 		doc.add_references()
 		if not doc.allocations:

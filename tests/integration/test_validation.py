@@ -15,7 +15,9 @@ def interaction(**values):
 
 def test_follow_up_before_the_interaction_is_refused():
 	cust = factories.customer()
-	doc = interaction(customer=cust, interaction_datetime=f"{nowdate()} 10:00:00", follow_up_date=add_days(nowdate(), -1))
+	doc = interaction(
+		customer=cust, interaction_datetime=f"{nowdate()} 10:00:00", follow_up_date=add_days(nowdate(), -1)
+	)
 	with pytest.raises(frappe.ValidationError, match="before the interaction"):
 		doc.insert()
 	assert frappe.db.count("Customer Interaction", {"customer": cust}) == 0
@@ -60,7 +62,9 @@ def test_project_scores_out_of_range_are_refused_with_the_row():
 		customer=cust,
 		risks=[{"risk": "No sponsor", "category": "Management", "likelihood": 7, "impact": 3}],
 	)
-	with pytest.raises(frappe.ValidationError, match="Row 1 of Risks: Likelihood must be a whole number from 1 to 5"):
+	with pytest.raises(
+		frappe.ValidationError, match="Row 1 of Risks: Likelihood must be a whole number from 1 to 5"
+	):
 		doc.insert()
 
 
@@ -70,8 +74,16 @@ def test_project_saves_with_risk_score_and_valid_phases():
 		customer=cust,
 		current_phase="Configuration",
 		phases=[
-			{"phase_name": "Requirements", "planned_start_date": "2026-01-01", "planned_end_date": "2026-01-31"},
-			{"phase_name": "Configuration", "planned_start_date": "2026-02-01", "planned_end_date": "2026-03-15"},
+			{
+				"phase_name": "Requirements",
+				"planned_start_date": "2026-01-01",
+				"planned_end_date": "2026-01-31",
+			},
+			{
+				"phase_name": "Configuration",
+				"planned_start_date": "2026-02-01",
+				"planned_end_date": "2026-03-15",
+			},
 		],
 		risks=[{"risk": "Scope creep", "category": "Business", "likelihood": 4, "impact": 5}],
 	).insert()

@@ -16,7 +16,16 @@ from tests.integration.conftest import SITE, SITES_PATH
 
 pytestmark = pytest.mark.lifecycle
 
-WATCHED = ("Customer", "Sales Invoice", "Sales Order", "Payment Entry", "GL Entry", "Payment Ledger Entry", "Contact", "Address")
+WATCHED = (
+	"Customer",
+	"Sales Invoice",
+	"Sales Order",
+	"Payment Entry",
+	"GL Entry",
+	"Payment Ledger Entry",
+	"Contact",
+	"Address",
+)
 
 
 def bench(*args):
@@ -43,7 +52,9 @@ def erpnext_doctypes() -> list[str]:
 
 def snapshot() -> dict:
 	"""Row counts of every ERPNext table, and each watched row's name and modified stamp."""
-	counts = {d: frappe.qb.from_(frappe.qb.DocType(d)).select(Count("*")).run()[0][0] for d in erpnext_doctypes()}
+	counts = {
+		d: frappe.qb.from_(frappe.qb.DocType(d)).select(Count("*")).run()[0][0] for d in erpnext_doctypes()
+	}
 	rows = {d: frappe.get_all(d, fields=["name", "modified"], order_by="name") for d in WATCHED}
 	return {"counts": counts, "rows": rows}
 
@@ -53,7 +64,12 @@ def test_install_use_uninstall_reinstall_keeps_every_erpnext_row():
 	invoice = factories.sales_invoice(cust, 420)
 	factories.payment(invoice, 20)
 	frappe.get_doc(
-		{"doctype": "Customer Interaction", "customer": cust, "subject": "Lifecycle check", "channel": "Visit"}
+		{
+			"doctype": "Customer Interaction",
+			"customer": cust,
+			"subject": "Lifecycle check",
+			"channel": "Visit",
+		}
 	).insert()
 	frappe.db.commit()
 	before = snapshot()

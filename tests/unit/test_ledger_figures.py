@@ -55,10 +55,19 @@ def test_credit_note_postings_count_against_the_invoice_they_return():
 	groups = [
 		ple("Sales Invoice", "SI-1", 500, due=dt.date(2026, 12, 31), posted=dt.date(2026, 11, 1)),
 		# a credit note that keeps its own outstanding, returning SI-1: past its own date, but SI-1's due date rules
-		ple("Sales Invoice", "SI-RET", -100, due=dt.date(2026, 11, 2), posted=dt.date(2026, 11, 2), return_against="SI-1"),
+		ple(
+			"Sales Invoice",
+			"SI-RET",
+			-100,
+			due=dt.date(2026, 11, 2),
+			posted=dt.date(2026, 11, 2),
+			return_against="SI-1",
+		),
 	]
 	balances = voucher_balances(groups)
-	assert balances == {("C1", "A", "Sales Invoice", "SI-1"): {"amount": 400, "entry_date": dt.date(2026, 12, 31)}}
+	assert balances == {
+		("C1", "A", "Sales Invoice", "SI-1"): {"amount": 400, "entry_date": dt.date(2026, 12, 31)}
+	}
 	assert run(ple_groups=groups)["A"].overdue_amount == 0
 
 

@@ -13,18 +13,51 @@ def fields(problems):
 
 def test_follow_up_must_not_precede_the_interaction():
 	when = dt.datetime(2026, 11, 23, 15, 0)
-	assert fields(check_interaction(interaction_datetime=when, follow_up_date=dt.date(2026, 11, 22), reference_doctype=None, reference_name=None)) == ["follow_up_date"]
-	assert check_interaction(interaction_datetime=when, follow_up_date=dt.date(2026, 11, 23), reference_doctype=None, reference_name=None) == []
+	assert fields(
+		check_interaction(
+			interaction_datetime=when,
+			follow_up_date=dt.date(2026, 11, 22),
+			reference_doctype=None,
+			reference_name=None,
+		)
+	) == ["follow_up_date"]
+	assert (
+		check_interaction(
+			interaction_datetime=when,
+			follow_up_date=dt.date(2026, 11, 23),
+			reference_doctype=None,
+			reference_name=None,
+		)
+		== []
+	)
 
 
 def test_interaction_reference_is_limited_and_complete():
 	when = dt.datetime(2026, 11, 23)
-	assert fields(check_interaction(interaction_datetime=when, follow_up_date=None, reference_doctype="Customer", reference_name="X")) == ["reference_doctype"]
-	assert fields(check_interaction(interaction_datetime=when, follow_up_date=None, reference_doctype="Sales Order", reference_name=None)) == ["reference_name"]
+	assert fields(
+		check_interaction(
+			interaction_datetime=when, follow_up_date=None, reference_doctype="Customer", reference_name="X"
+		)
+	) == ["reference_doctype"]
+	assert fields(
+		check_interaction(
+			interaction_datetime=when,
+			follow_up_date=None,
+			reference_doctype="Sales Order",
+			reference_name=None,
+		)
+	) == ["reference_name"]
 
 
 def project(**kw):
-	base = dict(planned_start=None, planned_go_live=None, actual_start=None, actual_go_live=None, rows=[], current_phase=None)
+	base = dict(
+		planned_start=None,
+		planned_go_live=None,
+		actual_start=None,
+		actual_go_live=None,
+		rows=[],
+		current_phase=None,
+	)
 	return check_project(**{**base, **kw})
 
 
@@ -37,12 +70,25 @@ def test_project_dates_in_order():
 
 def test_project_rows_report_their_table_and_position():
 	rows = [
-		Row("phases", 1, {"phase_name": "Go-live", "planned_start_date": dt.date(2026, 5, 2), "planned_end_date": dt.date(2026, 5, 1)}),
+		Row(
+			"phases",
+			1,
+			{
+				"phase_name": "Go-live",
+				"planned_start_date": dt.date(2026, 5, 2),
+				"planned_end_date": dt.date(2026, 5, 1),
+			},
+		),
 		Row("risks", 2, {"likelihood": 0, "impact": 3}),
 		Row("requirements", 3, {"business_value": 6, "constraint_count": -1}),
 	]
 	problems = project(rows=rows)
-	assert [(p.fieldname, p.row[1]) for p in problems] == [("phases", 1), ("risks", 2), ("requirements", 3), ("requirements", 3)]
+	assert [(p.fieldname, p.row[1]) for p in problems] == [
+		("phases", 1),
+		("risks", 2),
+		("requirements", 3),
+		("requirements", 3),
+	]
 
 
 def test_current_phase_must_be_a_phase_of_the_project():
@@ -66,7 +112,9 @@ def test_customer_rules():
 
 
 def test_settings_rules():
-	ok = dict(abc_a_share=80, abc_b_share=95, default_margin_percent=20, stale_after_days=180, ledger_batch_size=500)
+	ok = dict(
+		abc_a_share=80, abc_b_share=95, default_margin_percent=20, stale_after_days=180, ledger_batch_size=500
+	)
 	assert check_settings(**ok) == []
 	assert fields(check_settings(**{**ok, "abc_a_share": 96})) == ["abc_a_share"]
 	assert fields(check_settings(**{**ok, "abc_b_share": 101})) == ["abc_a_share"]

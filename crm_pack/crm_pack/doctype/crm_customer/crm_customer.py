@@ -19,10 +19,12 @@ class CRMCustomer(Document):
 		)
 
 	def on_trash(self):
-		if frappe.flags.crm_pack_deleting_customer != self.name and frappe.db.exists("Customer", self.customer):
+		if frappe.flags.crm_pack_deleting_customer != self.name and frappe.db.exists(
+			"Customer", self.customer
+		):
 			frappe.throw(
-				_("CRM Customer {0} belongs to Customer {0}: delete the Customer and its CRM record goes with it.").format(
-					frappe.bold(self.name)
-				),
+				_(
+					"CRM Customer {0} belongs to Customer {0}: delete the Customer and its CRM record goes with it."
+				).format(frappe.bold(self.name)),
 				title=_("Not deleted"),
 			)

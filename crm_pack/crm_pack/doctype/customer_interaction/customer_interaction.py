@@ -11,7 +11,9 @@ class CustomerInteraction(Document):
 	def validate(self):
 		throw_problems(
 			check_interaction(
-				interaction_datetime=get_datetime(self.interaction_datetime) if self.interaction_datetime else None,
+				interaction_datetime=get_datetime(self.interaction_datetime)
+				if self.interaction_datetime
+				else None,
 				follow_up_date=getdate(self.follow_up_date) if self.follow_up_date else None,
 				reference_doctype=self.reference_doctype,
 				reference_name=self.reference_name,

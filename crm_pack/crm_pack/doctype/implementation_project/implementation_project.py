@@ -45,4 +45,6 @@ class ImplementationProject(Document):
 				)
 			)
 		if docstatus == 2:
-			frappe.throw(_("Sales Order {0} is cancelled; link the order that replaced it.").format(self.sales_order))
+			frappe.throw(
+				_("Sales Order {0} is cancelled; link the order that replaced it.").format(self.sales_order)
+			)
