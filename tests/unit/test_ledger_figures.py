@@ -102,3 +102,20 @@ def test_voucher_count_measures_the_size_of_a_refresh():
 	groups = [ple("Sales Invoice", f"SI-{i}", 10, due=TODAY, posted=TODAY) for i in range(3)]
 	groups.append(ple("Payment Entry", "PE-1", -5, posted=TODAY))
 	assert run(ple_groups=groups)["A"].voucher_count == 4
+
+
+def test_ageing_buckets_like_accounts_receivable():
+	from crm_pack.ledger.ageing import age, bucket_labels, parse_ranges
+
+	rows = [
+		{"amount": 100, "entry_date": TODAY},  # due today: age 0, first bucket
+		{"amount": 200, "entry_date": TODAY - dt.timedelta(days=31)},
+		{"amount": 50, "entry_date": TODAY - dt.timedelta(days=200)},
+		{"amount": -30, "entry_date": TODAY - dt.timedelta(days=5)},  # unallocated payment
+		{"amount": 70, "entry_date": TODAY + dt.timedelta(days=10)},  # not yet due
+		{"amount": 0.001, "entry_date": TODAY},  # rounds to nothing
+	]
+	result = age(rows, TODAY, parse_ranges("30, 60, 90, 120"))
+	assert result == {"not_due": 70, "buckets": [70, 200, 0, 0, 50], "total": 390}
+	assert bucket_labels((30, 60)) == ["0-30", "31-60", "61-above"]
+	assert parse_ranges("") == (30, 60, 90, 120)

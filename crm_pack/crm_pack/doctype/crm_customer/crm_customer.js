@@ -4,6 +4,11 @@ frappe.ui.form.on("CRM Customer", {
 		frm.add_custom_button(__("Customer"), () => frappe.set_route("Form", "Customer", frm.doc.customer), __("View"));
 		frm.add_custom_button(
 			__("Customer Ledger"),
+			() => frappe.set_route("query-report", "CRM Customer Ledger", { customer: frm.doc.name }),
+			__("View")
+		);
+		frm.add_custom_button(
+			__("General Ledger"),
 			() => frappe.set_route("query-report", "General Ledger", {
 				party_type: "Customer",
 				party: [frm.doc.customer],
