@@ -9,8 +9,6 @@ import frappe
 from crm_pack.ledger.figures import CLOSED_ORDER_STATUSES
 from crm_pack.services import ledger_sync
 
-SAVEPOINT = "crm_pack_ledger"
-
 
 def customers_of(doc) -> list[str]:
 	if doc.doctype in ("Sales Order", "Sales Invoice"):
@@ -51,14 +49,16 @@ def refresh_on_order_closing(doc, method=None) -> None:
 
 
 def refresh_safely(customers: list[str], doc) -> None:
-	frappe.db.savepoint(SAVEPOINT)
+	"""No savepoint on this path: every write the refresh makes is a single statement,
+	which the database applies whole or not at all (the one two-statement write,
+	per-company rows, brings its own savepoint). A failure therefore leaves correct
+	figures or old ones, never half-written ones, and the customer is marked dirty."""
 	try:
 		ledger_sync.refresh_in_transaction(customers)
 	except Exception as e:
 		if frappe.db.is_deadlocked(e):
 			# The database already rolled the whole transaction back: nothing left to save.
 			raise
-		frappe.db.rollback(save_point=SAVEPOINT)
 		frappe.log_error(
 			title=f"crm_pack: ledger figures not refreshed for {doc.doctype} {doc.name}",
 			reference_doctype=doc.doctype,
@@ -67,6 +67,4 @@ def refresh_safely(customers: list[str], doc) -> None:
 		try:
 			ledger_sync.mark_dirty(customers)
 		except Exception:
-			frappe.db.rollback(save_point=SAVEPOINT)
-	else:
-		frappe.db.release_savepoint(SAVEPOINT)
+			frappe.log_error(title="crm_pack: could not mark customers for recompute")

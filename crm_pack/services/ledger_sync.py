@@ -213,6 +213,17 @@ def _store_headers(updates: dict[str, dict]) -> None:
 
 
 def _rewrite_balances(names: list[str], all_figures: dict[str, CustomerFigures], now) -> None:
+	# Delete and insert go together or not at all.
+	frappe.db.savepoint("crm_pack_balances")
+	try:
+		_replace_balance_rows(names, all_figures, now)
+	except Exception:
+		frappe.db.rollback(save_point="crm_pack_balances")
+		raise
+	frappe.db.release_savepoint("crm_pack_balances")
+
+
+def _replace_balance_rows(names: list[str], all_figures: dict[str, CustomerFigures], now) -> None:
 	frappe.db.delete(BALANCE_DOCTYPE, {"parenttype": "CRM Customer", "parent": ("in", names)})
 	rows = []
 	for name in names:
