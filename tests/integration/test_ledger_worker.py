@@ -1,0 +1,56 @@
+"""End to end through a real background worker: a submit that leaves its customer for
+after the commit is picked up by the RQ job it queued. Commits its own data (unique
+customer) and restores the one setting it changes."""
+
+import os
+import subprocess
+import sys
+
+import frappe
+
+from tests.integration import books, factories
+from tests.integration.conftest import SITES_PATH
+
+
+def set_limit(value: int) -> None:
+	frappe.db.set_single_value("CRM Pack Settings", "sync_refresh_max_vouchers", value)
+	frappe.clear_document_cache("CRM Pack Settings", "CRM Pack Settings")
+	frappe.db.commit()
+
+
+def test_after_commit_job_refreshes_the_customer():
+	cust = factories.customer()
+	for _ in range(3):
+		factories.sales_invoice(cust, 10)
+	frappe.db.commit()
+	set_limit(2)
+	try:
+		factories.sales_invoice(cust, 10)
+		frappe.db.commit()  # the commit queues crm_pack.services.ledger_sync.recompute_job
+	finally:
+		set_limit(2000)
+	assert frappe.db.get_value("CRM Customer", cust, "ledger_dirty") == 1
+
+	worker = subprocess.run(
+		[
+			sys.executable,
+			"-m",
+			"frappe.utils.bench_helper",
+			"frappe",
+			"worker",
+			"--queue",
+			"short",
+			"--burst",
+		],
+		cwd=SITES_PATH,
+		capture_output=True,
+		text=True,
+		env=os.environ,
+		timeout=300,
+	)
+	assert worker.returncode == 0, worker.stderr[-2000:]
+
+	frappe.db.commit()  # a new snapshot that sees the worker's commit
+	assert frappe.db.get_value("CRM Customer", cust, "ledger_dirty") == 0
+	assert books.stored(cust) == books.expected(cust, factories.company())
+	assert books.stored(cust)["outstanding_amount"] == 40
