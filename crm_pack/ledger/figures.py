@@ -8,9 +8,12 @@ The rules mirror ERPNext's own reports so the figures equal what accountants see
   down) and a credit is a correction of billing; otherwise debits are billed and
   credits are paid.
 * outstanding and overdue follow *Accounts Receivable* (Payment Ledger Entry, not
-  delinked): each posting belongs to the voucher it is against, a credit note's
-  postings belong to the invoice it returns, and a voucher is overdue when its
-  due date (for invoices; else its posting date) is before today.
+  delinked): each posting belongs to the voucher it is against, postings against a
+  credit note that reduces its invoice belong to that invoice, and a voucher is
+  overdue when its due date (for invoices; else its posting date) is before today.
+  `voucher_balances` states that rule in Python (the ledger report ages with it);
+  the figures get the same sums from the database (`ReceivableGroup`), so a
+  refresh reads a few rows whatever the customer's history.
 """
 
 from __future__ import annotations
@@ -58,6 +61,18 @@ class PLEGroup:
 	amount: float
 	own_due_date: dt.date | None
 	own_posting_date: dt.date | None
+
+
+@dataclass
+class ReceivableGroup:
+	"""Accounts Receivable's view of one customer in one company, summed in the database
+	over its vouchers (see `voucher_balances` for the same rule, voucher by voucher)."""
+
+	company: str
+	party: str
+	outstanding: float
+	overdue: float
+	vouchers: int
 
 
 @dataclass
@@ -154,12 +169,11 @@ def voucher_balances(groups: Iterable[PLEGroup]) -> dict[tuple, dict]:
 def compute(
 	customers: Iterable[str],
 	gl_groups: Iterable[GLGroup],
-	ple_groups: Iterable[PLEGroup],
+	receivable_groups: Iterable[ReceivableGroup],
 	order_groups: Iterable[OrderGroup],
 	last_invoice_dates: Iterable[tuple[str, str, dt.date]],
 	company_currency: dict[str, str],
 	home_currency: str | None,
-	today: dt.date,
 ) -> dict[str, CustomerFigures]:
 	"""Figures per customer, per company and in total.
 
@@ -180,13 +194,13 @@ def compute(
 		elif bucket in ("paid", "refunded"):
 			cf.total_paid -= g.amount
 
-	ple_groups = [g for g in ple_groups if g.party in out]
-	for (company, party, _vt, _vn), row in voucher_balances(ple_groups).items():
-		out[party].voucher_count += 1
-		cf = out[party].company(company)
-		cf.outstanding_amount += row["amount"]
-		if abs(row["amount"]) >= ZERO and row["entry_date"] and row["entry_date"] < today:
-			cf.overdue_amount += row["amount"]
+	for r in receivable_groups:
+		if r.party not in out:
+			continue
+		out[r.party].voucher_count += r.vouchers
+		cf = out[r.party].company(r.company)
+		cf.outstanding_amount += r.outstanding
+		cf.overdue_amount += r.overdue
 
 	for o in order_groups:
 		if o.customer not in out:

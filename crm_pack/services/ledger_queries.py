@@ -1,62 +1,108 @@
-"""The grouped reads behind CRM Customer figures: one query per ledger table.
+"""The grouped reads behind CRM Customer figures, in one round trip.
 
-Every query is restricted to the given customers (indexed by party/customer) or,
-with `customers=None`, reads the whole table once, grouped. None runs per customer.
+Four grouped selects — GL Entry (billed/paid), Payment Ledger Entry (outstanding and
+overdue), Sales Order (orders) and Sales Invoice (last invoice) — are sent
+as one UNION ALL: they run inside every invoice submit, where each round trip counts.
+Every part is restricted to the given customers (indexed by party/customer) or, with
+`customers=None`, reads its whole table once, grouped. Nothing runs per customer.
 
-The queries run inside every invoice submit, so each is built with frappe.qb once
-per process (values as named parameters, never formatted in) and reused.
+Receivables are summed per voucher and then per customer in the database, so a
+refresh reads a handful of rows however long the customer's history ("ar"); the
+voucher-by-voucher rows ("ple") serve the ledger report's ageing.
+
+The statement is built with frappe.qb once per process (values are named parameters,
+never formatted in). Each part selects the same 12 positions:
+kind, company, party, s1..s4 (keys), a1, a2 (amounts), d1, d2 (dates), n (count).
 """
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import cache
 
 import frappe
 from frappe.query_builder import Case
-from frappe.query_builder.functions import Count, Max, Min, Sum
-from pypika.terms import Parameter
+from frappe.query_builder.functions import Abs, Coalesce, Count, Max, Min, NullIf, Sum
+from pypika.terms import Field, NullValue, Parameter, ValueWrapper
 
-from crm_pack.ledger.figures import GLGroup, OrderGroup, PLEGroup
+from crm_pack.ledger.figures import ZERO, GLGroup, OrderGroup, PLEGroup, ReceivableGroup
 
 CUSTOMERS = Parameter("%(customers)s")
 ON_DATE = Parameter("%(on_date)s")
+KINDS = ("gl", "ar", "so", "si")
 
 
-def _run(build, customers: list[str] | None, on_date: dt.date | None = None) -> list[tuple]:
-	sql = _sql(build, customers is not None)
-	return frappe.db.sql(sql, {"customers": tuple(customers or ()), "on_date": on_date})
+@dataclass
+class LedgerGroups:
+	gl: list[GLGroup]
+	receivable: list[ReceivableGroup]
+	orders: list[OrderGroup]
+	last_invoices: list[tuple]
+	ple: list[PLEGroup]
+
+	def companies(self) -> set[str]:
+		groups = (*self.gl, *self.receivable, *self.orders)
+		return {g.company for g in groups} | {r[0] for r in self.last_invoices}
+
+
+def read_groups(
+	customers: list[str] | None, on_date: dt.date, kinds: tuple[str, ...] = KINDS
+) -> LedgerGroups:
+	rows = frappe.db.sql(
+		_sql(kinds, customers is not None), {"customers": tuple(customers or ()), "on_date": on_date}
+	)
+	out = LedgerGroups([], [], [], [], [])
+	for kind, company, party, s1, s2, s3, s4, a1, a2, d1, d2, n in rows:
+		if kind == "gl":
+			# UNION gives a column the type its parts share, so the 0/1 flags may come back as text
+			flags = (int(v or 0) == 1 for v in (s1, s2, s3, s4))
+			out.gl.append(GLGroup(company, party, *flags, float(a1 or 0)))
+		elif kind == "ar":
+			out.receivable.append(ReceivableGroup(company, party, float(a1 or 0), float(a2 or 0), int(n)))
+		elif kind == "ple":
+			out.ple.append(PLEGroup(company, party, s1, s2, s3 or None, float(a1 or 0), d1, d2))
+		elif kind == "so":
+			out.orders.append(OrderGroup(company, party, s1, int(n), float(a1 or 0), float(a2 or 0), d1, d2))
+		else:
+			out.last_invoices.append((company, party, d1))
+	return out
+
+
+def ple_groups(customers: list[str] | None, on_date: dt.date) -> list[PLEGroup]:
+	return read_groups(customers, on_date, kinds=("ple",)).ple
 
 
 @cache
-def _sql(build, restricted: bool) -> str:
-	query, column = build()
-	if restricted:
-		query = query.where(column.isin(CUSTOMERS))
-	return query.get_sql()
+def _sql(kinds: tuple[str, ...], restricted: bool) -> str:
+	union = None
+	for kind in kinds:
+		query = BUILDERS[kind](restricted)
+		union = query if union is None else union.union_all(query)
+	return union.get_sql()
 
 
-def gl_groups(customers: list[str] | None, on_date: dt.date) -> list[GLGroup]:
+def _row(kind, company, party, s=(), a=(), d=(), n=None):
+	pad = lambda values, size: [*values, *[NullValue()] * (size - len(values))]  # noqa: E731
 	return [
-		GLGroup(
-			company=r[0],
-			party=r[1],
-			voucher_is_return=bool(r[2]),
-			against_is_return=bool(r[3]),
-			is_opening=bool(r[4]),
-			positive=bool(r[5]),
-			amount=float(r[6] or 0),
-		)
-		for r in _run(_gl_query, customers, on_date)
+		ValueWrapper(kind),
+		company,
+		party,
+		*pad(s, 4),
+		*pad(a, 2),
+		*pad(d, 2),
+		n if n is not None else NullValue(),
 	]
 
 
-def _gl_query():
+def _restrict(query, column, restricted: bool):
+	return query.where(column.isin(CUSTOMERS)) if restricted else query
+
+
+def _gl_query(restricted: bool):
 	gle = frappe.qb.DocType("GL Entry")
 	returned = frappe.qb.DocType("Sales Invoice").as_("returned")
 	against_return = frappe.qb.DocType("Sales Invoice").as_("against_return")
 	amount = gle.debit - gle.credit
-	keys = (
-		gle.company,
-		gle.party,
+	flags = (
 		Case().when(returned.name.isnotnull(), 1).else_(0),
 		Case().when(against_return.name.isnotnull(), 1).else_(0),
 		Case().when(gle.is_opening == "Yes", 1).else_(0),
@@ -78,32 +124,16 @@ def _gl_query():
 			& (against_return.is_return == 1)
 			& (against_return.docstatus == 1)
 		)
-		.select(*keys, Sum(amount))
+		.select(*_row("gl", gle.company, gle.party, s=flags, a=(Sum(amount),)))
 		.where(gle.is_cancelled == 0)
 		.where(gle.party_type == "Customer")
 		.where(gle.posting_date <= ON_DATE)
-		.groupby(*keys)
+		.groupby(gle.company, gle.party, *flags)
 	)
-	return query, gle.party
+	return _restrict(query, gle.party, restricted)
 
 
-def ple_groups(customers: list[str] | None, on_date: dt.date) -> list[PLEGroup]:
-	return [
-		PLEGroup(
-			company=r[0],
-			party=r[1],
-			against_voucher_type=r[2],
-			against_voucher_no=r[3],
-			return_against=r[4] or None,
-			amount=float(r[5] or 0),
-			own_due_date=r[6],
-			own_posting_date=r[7],
-		)
-		for r in _run(_ple_query, customers, on_date)
-	]
-
-
-def _ple_query():
+def _ple_query(restricted: bool):
 	ple = frappe.qb.DocType("Payment Ledger Entry")
 	ret = frappe.qb.DocType("Sales Invoice").as_("ret")
 	own = ple.voucher_no == ple.against_voucher_no
@@ -119,72 +149,106 @@ def _ple_query():
 			& (ret.update_outstanding_for_self == 0)
 		)
 		.select(
-			ple.company,
-			ple.party,
-			ple.against_voucher_type,
-			ple.against_voucher_no,
-			Max(ret.return_against),
-			Sum(ple.amount),
-			Max(Case().when(own, ple.due_date)),
-			Min(Case().when(own, ple.posting_date)),
+			*_row(
+				"ple",
+				ple.company,
+				ple.party,
+				s=(ple.against_voucher_type, ple.against_voucher_no, Max(ret.return_against)),
+				a=(Sum(ple.amount),),
+				d=(Max(Case().when(own, ple.due_date)), Min(Case().when(own, ple.posting_date))),
+			)
 		)
 		.where(ple.delinked == 0)
 		.where(ple.party_type == "Customer")
 		.where(ple.posting_date <= ON_DATE)
 		.groupby(ple.company, ple.party, ple.against_voucher_type, ple.against_voucher_no)
 	)
-	return query, ple.party
+	return _restrict(query, ple.party, restricted)
 
 
-def order_groups(customers: list[str] | None) -> list[OrderGroup]:
-	return [
-		OrderGroup(
-			company=r[0],
-			customer=r[1],
-			status=r[2],
-			count=int(r[3]),
-			amount=float(r[4] or 0),
-			unbilled_amount=float(r[5] or 0),
-			first_date=r[6],
-			last_date=r[7],
+def _receivable_query(restricted: bool):
+	"""Outstanding, overdue and voucher count per customer and company, summed over
+	vouchers in the database (the rule of figures.voucher_balances)."""
+	ple = frappe.qb.DocType("Payment Ledger Entry")
+	ret = frappe.qb.DocType("Sales Invoice").as_("ret")
+	# postings against a credit note that reduces its invoice belong to that invoice
+	voucher = Coalesce(NullIf(ret.return_against, ""), ple.against_voucher_no)
+	own = ple.voucher_no == voucher
+	vouchers = (
+		frappe.qb.from_(ple)
+		.left_join(ret)
+		.on(
+			(ret.name == ple.against_voucher_no)
+			& (ple.against_voucher_type == "Sales Invoice")
+			& (ret.is_return == 1)
+			& (ret.docstatus == 1)
+			& (ret.update_outstanding_for_self == 0)
 		)
-		for r in _run(_order_query, customers)
-	]
+		.select(
+			ple.company.as_("company"),
+			ple.party.as_("party"),
+			Sum(ple.amount).as_("amount"),
+			# invoices age from their due date, everything else from its posting date
+			Coalesce(
+				Max(Case().when(own & (ple.against_voucher_type == "Sales Invoice"), ple.due_date)),
+				Min(Case().when(own, ple.posting_date)),
+			).as_("entry_date"),
+		)
+		.where(ple.delinked == 0)
+		.where(ple.party_type == "Customer")
+		.where(ple.posting_date <= ON_DATE)
+		.groupby(ple.company, ple.party, ple.against_voucher_type, voucher)
+	)
+	vouchers = _restrict(vouchers, ple.party, restricted)
+	amount, entry_date = Field("amount", table=vouchers), Field("entry_date", table=vouchers)
+	overdue = Case().when((Abs(amount) >= ZERO) & (entry_date < ON_DATE), amount).else_(0)
+	company, party = Field("company", table=vouchers), Field("party", table=vouchers)
+	return (
+		frappe.qb.from_(vouchers)
+		.select(*_row("ar", company, party, a=(Sum(amount), Sum(overdue)), n=Count("*")))
+		.groupby(company, party)
+	)
 
 
-def _order_query():
+def _order_query(restricted: bool):
 	so = frappe.qb.DocType("Sales Order")
 	# Value still to bill: the grand total times the share ERPNext has not billed yet.
 	unbilled = Case().when(so.per_billed >= 100, 0).else_(so.base_grand_total * (100 - so.per_billed) / 100)
 	query = (
 		frappe.qb.from_(so)
 		.select(
-			so.company,
-			so.customer,
-			so.status,
-			Count("*"),
-			Sum(so.base_grand_total),
-			Sum(unbilled),
-			Min(so.transaction_date),
-			Max(so.transaction_date),
+			*_row(
+				"so",
+				so.company,
+				so.customer,
+				s=(so.status,),
+				a=(Sum(so.base_grand_total), Sum(unbilled)),
+				d=(Min(so.transaction_date), Max(so.transaction_date)),
+				n=Count("*"),
+			)
 		)
 		.where(so.docstatus == 1)
 		.groupby(so.company, so.customer, so.status)
 	)
-	return query, so.customer
+	return _restrict(query, so.customer, restricted)
 
 
-def last_invoice_dates(customers: list[str] | None) -> list[tuple]:
-	return [tuple(r) for r in _run(_last_invoice_query, customers)]
-
-
-def _last_invoice_query():
+def _last_invoice_query(restricted: bool):
 	si = frappe.qb.DocType("Sales Invoice")
 	query = (
 		frappe.qb.from_(si)
-		.select(si.company, si.customer, Max(si.posting_date))
+		.select(*_row("si", si.company, si.customer, d=(Max(si.posting_date),)))
 		.where(si.docstatus == 1)
 		.where(si.is_return == 0)
 		.groupby(si.company, si.customer)
 	)
-	return query, si.customer
+	return _restrict(query, si.customer, restricted)
+
+
+BUILDERS = {
+	"gl": _gl_query,
+	"ar": _receivable_query,
+	"ple": _ple_query,
+	"so": _order_query,
+	"si": _last_invoice_query,
+}

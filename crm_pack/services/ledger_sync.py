@@ -46,14 +46,15 @@ def read_figures(customers: list[str] | None, on_date: dt.date | None = None) ->
 	names = customers if customers is not None else frappe.get_all("CRM Customer", pluck="name")
 	if not names:
 		return {}
-	gl = ledger_queries.gl_groups(customers, on_date)
-	ple = ledger_queries.ple_groups(customers, on_date)
-	orders = ledger_queries.order_groups(customers)
-	last_invoices = ledger_queries.last_invoice_dates(customers)
-	companies = [g.company for g in gl] + [g.company for g in ple] + [o.company for o in orders]
-	companies += [row[0] for row in last_invoices]
+	groups = ledger_queries.read_groups(customers, on_date)
 	return compute(
-		names, gl, ple, orders, last_invoices, company_currencies(companies), home_currency(), on_date
+		names,
+		groups.gl,
+		groups.receivable,
+		groups.orders,
+		groups.last_invoices,
+		company_currencies(groups.companies()),
+		home_currency(),
 	)
 
 
@@ -271,7 +272,7 @@ def refresh_in_transaction(customers: list[str]) -> None:
 	if not names:
 		return
 	committed, stored = _locked_state(names, create_missing=True)
-	limit = frappe.get_cached_doc("CRM Pack Settings").sync_refresh_max_vouchers or 2000
+	limit = frappe.get_cached_doc("CRM Pack Settings").sync_refresh_max_vouchers or 300
 	large = [n for n in names if n in stored and (stored[n]["ledger_voucher_count"] or 0) > limit]
 	small = [n for n in names if n in stored and n not in large]
 	if large:
