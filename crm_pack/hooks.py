@@ -68,5 +68,7 @@ scheduler_events = {
 	"daily_long": [
 		# Overdue amounts change with the calendar, not with documents.
 		"crm_pack.services.ledger_sync.recompute_all_job",
+		# So do schedule slip and adoption of implementation projects.
+		"crm_pack.crm_pack.doctype.implementation_project.implementation_project.refresh_active_projects",
 	],
 }

@@ -72,6 +72,8 @@ def test_project_saves_with_risk_score_and_valid_phases():
 	cust = factories.customer()
 	doc = project(
 		customer=cust,
+		executive_sponsor="Ms. Li, CEO",
+		project_manager="Administrator",
 		current_phase="Configuration",
 		phases=[
 			{

@@ -1,9 +1,11 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import getdate
+from frappe.utils import getdate, now_datetime, nowdate
 
+from crm_pack.projects import backlog, gates, health, method
 from crm_pack.projects.rules import Row, check_project, risk_score
+from crm_pack.services import projects as measures
 from crm_pack.utils.validation import throw_problems
 
 CHILD_TABLES = ("phases", "requirements", "risks", "training_sessions")
@@ -14,6 +16,23 @@ def _date(value):
 
 
 class ImplementationProject(Document):
+	def before_insert(self):
+		"""A new project starts from its method: phases with planned dates, their checklists
+		and the risk register seeded from the texts' checklists."""
+		template = self.method = self.method or method.CLASSIC
+		if not self.phases:
+			start = _date(self.planned_start_date) or getdate(nowdate())
+			for row in method.plan_phases(template, start, _date(self.planned_go_live_date)):
+				self.append("phases", row)
+			self.current_phase = self.current_phase or self.phases[0].phase_name
+			# checklists belong to the template's phases; hand-made phases bring their own
+			if not self.gate_items:
+				for row in method.gate_items(template):
+					self.append("gate_items", row)
+		if not self.risks:
+			for row in method.seed_risks():
+				self.append("risks", {**row, "risk_owner": self.project_manager})
+
 	def validate(self):
 		rows = [
 			Row(table, row.idx, {k: _date(v) if k.endswith("_date") else v for k, v in row.as_dict().items()})
@@ -33,6 +52,11 @@ class ImplementationProject(Document):
 		self.validate_sales_order()
 		for risk in self.risks:
 			risk.risk_score = risk_score(risk.likelihood, risk.impact)
+		self.order_requirements()
+		self.stamp_checklists()
+		self.measure_control_totals()
+		throw_problems(self.gate_problems())
+		self.update_health()
 
 	def validate_sales_order(self):
 		if not self.sales_order:
@@ -48,3 +72,155 @@ class ImplementationProject(Document):
 			frappe.throw(
 				_("Sales Order {0} is cancelled; link the order that replaced it.").format(self.sales_order)
 			)
+
+	def _phases(self) -> list[gates.Phase]:
+		return [gates.Phase(p.idx, p.phase_name, p.status or "Not Started") for p in self.phases]
+
+	def _baseline_completed(self) -> bool:
+		for p in self.phases:
+			template = method.phase_template(self.method, p.phase_name)
+			if template and template.is_baseline:
+				return p.status == "Completed"
+		return False
+
+	def order_requirements(self):
+		baseline_done = self._baseline_completed()
+		for r in self.requirements:
+			if r.is_new() and not r.added_on:
+				r.added_on = nowdate()
+				r.is_scope_change = int(backlog.is_scope_change(True, baseline_done))
+		order = backlog.prioritise(
+			[
+				backlog.Requirement(r.name or str(id(r)), r.business_value, r.constraint_count, r.idx)
+				for r in self.requirements
+			]
+		)
+		position = {key: i for i, key in enumerate(order, start=1)}
+		self.requirements.sort(key=lambda r: position[r.name or str(id(r))])
+		for i, r in enumerate(self.requirements, start=1):
+			r.idx = r.priority_rank = i
+		self.scope_change_count = sum(1 for r in self.requirements if r.is_scope_change)
+
+	def stamp_checklists(self):
+		for item in self.gate_items:
+			if item.done and not item.done_by:
+				item.done_by, item.done_on = frappe.session.user, nowdate()
+			elif not item.done:
+				item.done_by = item.done_on = None
+
+	def measure_control_totals(self):
+		before = self.get_doc_before_save()
+		accepted_before = {r.name for r in (before.control_totals if before else []) if r.accepted}
+		sponsor_users = {m.user for m in self.team if m.project_role == "Executive Sponsor" and m.user}
+		for row in self.control_totals:
+			row.site_value = measures.site_value(row.measure, row.reference)
+			row.difference = None if row.site_value is None else round(row.site_value - row.legacy_value, 2)
+			if row.accepted and row.name not in accepted_before:
+				if not sponsor_users:
+					frappe.throw(
+						_(
+							"Only the executive sponsor accepts a difference: link the sponsor in the team to a user."
+						)
+					)
+				if frappe.session.user not in sponsor_users:
+					frappe.throw(
+						_("Only the executive sponsor ({0}) can accept a difference.").format(
+							", ".join(sorted(sponsor_users))
+						)
+					)
+				row.accepted_by = frappe.session.user
+			elif not row.accepted:
+				row.accepted_by = None
+
+	def gate_problems(self):
+		phases = self._phases()
+		open_items: dict[str, list[str]] = {}
+		for item in self.gate_items:
+			if not item.done:
+				open_items.setdefault(item.phase_name, []).append(_(item.item))
+		has_sponsor = bool(self.executive_sponsor) or any(
+			m.project_role == "Executive Sponsor" for m in self.team
+		)
+		has_manager = bool(self.project_manager) or any(
+			m.project_role == "Project Manager" for m in self.team
+		)
+		migration_completing = any(
+			p.status == "Completed"
+			and (t := method.phase_template(self.method, p.phase_name))
+			and t.is_data_migration
+			for p in self.phases
+		)
+		totals = [
+			gates.ControlTotal(
+				t.idx,
+				_(t.measure),
+				t.reference,
+				t.legacy_value or 0,
+				t.site_value,
+				bool(t.accepted),
+				t.accepted_reason,
+			)
+			for t in self.control_totals
+		]
+		return (
+			gates.check_sponsor_and_manager(phases, self.current_phase, has_sponsor, has_manager)
+			+ gates.check_phase_gates(phases, open_items)
+			+ gates.check_control_totals(totals, migration_completing)
+		)
+
+	def update_health(self):
+		today = getdate(nowdate())
+		self.open_high_risks = sum(
+			1 for r in self.risks if r.status != "Closed" and (r.risk_score or 0) >= health.HIGH_RISK_SCORE
+		)
+		phase_rows = [
+			{"planned_end_date": _date(p.planned_end_date), "status": p.status} for p in self.phases
+		]
+		self.schedule_slip_days = health.slip_days(phase_rows, today)
+		rates = measures.documents_per_week([(t.user, t.trained_on) for t in self.trainees], today)
+		for t in self.trainees:
+			t.documents_per_week = rates.get(t.user, 0)
+		adoption = health.adoption(rates, self.adoption_target_per_week or 5)
+		self.adoption_percent = adoption
+		self.adoption_updated_on = now_datetime()
+		start, end = _date(self.planned_start_date), _date(self.planned_go_live_date)
+		result = health.assess(
+			health.HealthInputs(
+				slip_days=self.schedule_slip_days,
+				planned_days=(end - start).days if start and end else 90,
+				open_high_risks=self.open_high_risks,
+				requirements=len(self.requirements),
+				scope_changes=self.scope_change_count,
+				adoption_percent=adoption,
+			)
+		)
+		self.health_score = result.score
+		self.health_reasons = "\n".join(_(template).format(*args) for template, args in result.reasons) or _(
+			"On plan."
+		)
+
+
+@frappe.whitelist()
+def refresh_health(name: str) -> dict:
+	"""Re-measures adoption, control totals and health now (also done nightly)."""
+	doc = frappe.get_doc("Implementation Project", name)
+	doc.check_permission("write")
+	doc.save()
+	return {"health_score": doc.health_score, "health_reasons": doc.health_reasons}
+
+
+def refresh_active_projects():
+	"""Scheduler: adoption and schedule slip change with time, not with edits."""
+	for name in frappe.get_all(
+		"Implementation Project",
+		filters={"status": ("in", ("Planning", "In Progress", "Live"))},
+		pluck="name",
+	):
+		doc = frappe.get_doc("Implementation Project", name)
+		doc.flags.ignore_permissions = True
+		try:
+			doc.save()
+			frappe.db.commit()
+		except frappe.ValidationError:
+			frappe.db.rollback()
+			frappe.log_error(title=f"crm_pack: could not refresh project {name}")

@@ -1,0 +1,76 @@
+"""Implementation Portfolio: every project the user may read, with its health and why."""
+
+import frappe
+from frappe import _
+
+FIELDS = (
+	"name",
+	"project_name",
+	"customer",
+	"status",
+	"current_phase",
+	"project_manager",
+	"planned_go_live_date",
+	"schedule_slip_days",
+	"open_high_risks",
+	"scope_change_count",
+	"adoption_percent",
+	"sales_order",
+	"sales_order_billed_percent",
+	"health_score",
+	"health_reasons",
+)
+
+
+def execute(filters: dict | None = None):
+	filters = frappe._dict(filters or {})
+	conditions = {}
+	if filters.status:
+		conditions["status"] = filters.status
+	if filters.customer:
+		conditions["customer"] = filters.customer
+	if filters.project_manager:
+		conditions["project_manager"] = filters.project_manager
+	data = frappe.get_list(
+		"Implementation Project",
+		filters=conditions,
+		fields=list(FIELDS),
+		order_by="health_score asc, name asc",
+	)
+	chart = {
+		"data": {
+			"labels": [d.project_name for d in data],
+			"datasets": [{"name": _("Health"), "values": [d.health_score or 0 for d in data]}],
+		},
+		"type": "bar",
+	}
+	return _columns(), data, None, chart
+
+
+def _columns():
+	def col(label, fieldname, fieldtype="Data", options=None, width=120):
+		return {
+			"label": label,
+			"fieldname": fieldname,
+			"fieldtype": fieldtype,
+			"options": options,
+			"width": width,
+		}
+
+	return [
+		col(_("Project"), "name", "Link", "Implementation Project", 140),
+		col(_("Project Name"), "project_name", width=180),
+		col(_("Customer"), "customer", "Link", "CRM Customer", 160),
+		col(_("Status"), "status", width=100),
+		col(_("Current Phase"), "current_phase", width=150),
+		col(_("Project Manager"), "project_manager", "Link", "User", 150),
+		col(_("Planned Go-live"), "planned_go_live_date", "Date", width=110),
+		col(_("Days Behind"), "schedule_slip_days", "Int", width=100),
+		col(_("Open High Risks"), "open_high_risks", "Int", width=110),
+		col(_("Scope Changes"), "scope_change_count", "Int", width=110),
+		col(_("Adoption"), "adoption_percent", "Percent", width=100),
+		col(_("Sales Order"), "sales_order", "Link", "Sales Order", 140),
+		col(_("Billed"), "sales_order_billed_percent", "Percent", width=90),
+		col(_("Health"), "health_score", "Percent", width=90),
+		col(_("Why"), "health_reasons", width=300),
+	]

@@ -1,0 +1,85 @@
+"""What an Implementation Project measures on the site itself: control totals after
+data migration and adoption by trained users."""
+
+import datetime as dt
+
+import frappe
+from frappe.query_builder.functions import Count, Date, Sum
+from frappe.utils import getdate
+
+MEASURES = {
+	"Receivable of a Customer",
+	"Opening Trial Balance (Debit)",
+	"Number of Items",
+	"Number of Customers",
+}
+
+
+def site_value(measure: str, reference: str | None) -> float | None:
+	"""What the site holds now for one control total (None when it cannot be measured)."""
+	if measure == "Receivable of a Customer":
+		if not reference:
+			return None
+		ple = frappe.qb.DocType("Payment Ledger Entry")
+		total = (
+			frappe.qb.from_(ple)
+			.select(Sum(ple.amount))
+			.where((ple.party_type == "Customer") & (ple.party == reference) & (ple.delinked == 0))
+			.run()[0][0]
+		)
+		return round(float(total or 0), 2)
+	if measure == "Opening Trial Balance (Debit)":
+		gle = frappe.qb.DocType("GL Entry")
+		total = (
+			frappe.qb.from_(gle)
+			.select(Sum(gle.debit))
+			.where((gle.is_opening == "Yes") & (gle.is_cancelled == 0))
+			.run()[0][0]
+		)
+		return round(float(total or 0), 2)
+	if measure == "Number of Items":
+		return float(frappe.db.count("Item"))
+	if measure == "Number of Customers":
+		return float(frappe.db.count("Customer"))
+	return None
+
+
+# Where the work of CRM and selling users shows up as new documents. Changes to any
+# tracked document are counted from Version, which frappe writes on every change.
+CREATED_DOCTYPES = (
+	"Customer Interaction",
+	"Customer",
+	"Contact",
+	"Lead",
+	"Opportunity",
+	"Quotation",
+	"Sales Order",
+	"Sales Invoice",
+	"Payment Entry",
+)
+
+
+def documents_per_week(trainees: list[tuple[str, dt.date]], today: dt.date) -> dict[str, float]:
+	"""Documents each trained user created or changed per week since their training,
+	read from the site itself: one grouped query over Version and the created documents."""
+	if not trainees:
+		return {}
+	since = {user: getdate(day) for user, day in trainees}
+	union = None
+	for doctype in ("Version", *CREATED_DOCTYPES):
+		table = frappe.qb.DocType(doctype)
+		part = (
+			frappe.qb.from_(table)
+			.select(table.owner, Date(table.creation), Count("*"))
+			.where(table.owner.isin(list(since)))
+			# modified is indexed and never earlier than creation
+			.where(table.modified >= min(since.values()))
+			.where(table.creation >= min(since.values()))
+			.groupby(table.owner, Date(table.creation))
+		)
+		union = part if union is None else union.union_all(part)
+	counts = dict.fromkeys(since, 0)
+	for owner, day, count in union.run():
+		if getdate(day) >= since[owner]:
+			counts[owner] += count
+	return {user: round(counts[user] / max(1.0, (today - since[user]).days / 7), 2) for user in since}
