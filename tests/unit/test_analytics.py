@@ -1,7 +1,6 @@
 """Customer analytics on hand-computed examples (no site needed)."""
 
 import datetime as dt
-import time
 
 import pytest
 
