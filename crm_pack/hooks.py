@@ -68,6 +68,8 @@ scheduler_events = {
 	"daily_long": [
 		# Overdue amounts change with the calendar, not with documents.
 		"crm_pack.services.ledger_sync.recompute_all_job",
+		# ABC tiers, lifetime value, churn risk, RFM and share of wallet for every customer.
+		"crm_pack.services.analytics_sync.recompute_all_job",
 		# So do schedule slip and adoption of implementation projects.
 		"crm_pack.crm_pack.doctype.implementation_project.implementation_project.refresh_active_projects",
 	],

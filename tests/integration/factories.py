@@ -18,7 +18,19 @@ def company() -> str:
 
 
 def ensure_base_records() -> None:
-	"""Once per site (committed by the session fixture): a service item and one user per role."""
+	"""Once per site (committed by the session fixture): fiscal years back to two years ago,
+	a service item and one user per role."""
+	this_year = getdate(nowdate()).year
+	for year in range(this_year - 2, this_year + 1):
+		if not frappe.db.exists("Fiscal Year", {"year_start_date": f"{year}-01-01"}):
+			frappe.get_doc(
+				{
+					"doctype": "Fiscal Year",
+					"year": str(year),
+					"year_start_date": f"{year}-01-01",
+					"year_end_date": f"{year}-12-31",
+				}
+			).insert(ignore_permissions=True)
 	if not frappe.db.exists("Item", ITEM):
 		frappe.get_doc(
 			{

@@ -1,0 +1,264 @@
+"""Customer value analytics for every customer at once: ABC tier, five-part lifetime
+value, churn risk, RFM segment and share of wallet.
+
+Reads are set-based — four grouped queries over Sales Invoice (+ items) and the
+Payment Ledger, one over CRM Customer — the rules are the pure functions of
+crm_pack.analytics, and the results are written back in chunks. Amounts are in the
+default company's currency: invoices of companies in other currencies are left out
+rather than summed across currencies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import frappe
+from frappe.query_builder import Case
+from frappe.query_builder.functions import Count, Max, Min, Sum
+from frappe.utils import add_days, cint, flt, getdate, now_datetime, nowdate
+
+from crm_pack.analytics import abc, churn, clv, rfm
+from crm_pack.services.settings import home_currency
+
+WRITE_CHUNK = 2000
+
+
+def _companies() -> list[str]:
+	currency = home_currency()
+	return frappe.get_all("Company", filters={"default_currency": currency}, pluck="name")
+
+
+def _purchase_days(companies):
+	"""Per customer and day: basket (invoices), net (invoices and returns), invoice count."""
+	si = frappe.qb.DocType("Sales Invoice")
+	not_return = si.is_return == 0
+	return (
+		frappe.qb.from_(si)
+		.select(
+			si.customer,
+			si.posting_date,
+			Sum(Case().when(not_return, si.base_net_total).else_(0)),
+			Sum(si.base_net_total),
+			Sum(Case().when(not_return, 1).else_(0)),
+		)
+		.where(si.docstatus == 1)
+		.where(si.company.isin(companies))
+		.groupby(si.customer, si.posting_date)
+		.orderby(si.customer)
+		.orderby(si.posting_date)
+		.run()
+	)
+
+
+def _item_groups(companies):
+	"""Per customer, item group and whether ERPNext knows the cost: first purchase,
+	revenue, cost, and the premium lines' amounts at rate and at price-list rate."""
+	si = frappe.qb.DocType("Sales Invoice")
+	item = frappe.qb.DocType("Sales Invoice Item")
+	known = Case().when(item.incoming_rate > 0, 1).else_(0)
+	premium = (item.price_list_rate > 0) & (item.rate > item.price_list_rate)
+	return (
+		frappe.qb.from_(item)
+		.join(si)
+		.on(si.name == item.parent)
+		.select(
+			si.customer,
+			item.item_group,
+			known,
+			Min(si.posting_date),
+			Sum(item.base_net_amount),
+			Sum(item.incoming_rate * item.stock_qty),
+			Sum(Case().when(premium, item.base_rate * item.qty).else_(0)),
+			Sum(Case().when(premium, item.base_price_list_rate * item.qty).else_(0)),
+		)
+		.where(si.docstatus == 1)
+		.where(si.company.isin(companies))
+		.where(item.parenttype == "Sales Invoice")
+		.groupby(si.customer, item.item_group, known)
+		.run()
+	)
+
+
+def _payment_days(companies):
+	"""Per paid invoice: the customer, invoice date and the day it was fully paid."""
+	si = frappe.qb.DocType("Sales Invoice")
+	ple = frappe.qb.DocType("Payment Ledger Entry")
+	return (
+		frappe.qb.from_(ple)
+		.join(si)
+		.on(si.name == ple.against_voucher_no)
+		.select(si.customer, si.posting_date, Max(ple.posting_date))
+		.where(ple.against_voucher_type == "Sales Invoice")
+		.where(ple.voucher_type != "Sales Invoice")
+		.where(ple.delinked == 0)
+		.where(si.docstatus == 1)
+		.where(si.is_return == 0)
+		.where(si.outstanding_amount <= 0)
+		.where(si.company.isin(companies))
+		.groupby(si.name, si.customer, si.posting_date)
+		.orderby(si.customer)
+		.orderby(Max(ple.posting_date))
+		.run()
+	)
+
+
+def _settings():
+	s = frappe.get_cached_doc("CRM Pack Settings")
+	return (
+		s,
+		clv.CLVSettings(
+			default_margin=flt(s.default_margin_percent) / 100,
+			acquisition_cost=flt(s.acquisition_cost),
+			retention_cost=flt(s.retention_cost),
+			referral_share=flt(s.referral_share_percent) / 100,
+		),
+		churn.ChurnSettings(
+			new_customer_days=cint(s.churn_new_customer_days) or 90,
+			default_interval_days=cint(s.churn_default_interval_days) or 90,
+		),
+	)
+
+
+def compute_all(today: dt.date | None = None) -> dict[str, dict]:
+	"""Every CRM Customer's analytics fields, keyed by customer."""
+	today = getdate(today or nowdate())
+	settings, clv_settings, churn_settings = _settings()
+	companies = _companies() or [""]
+	crm = frappe.qb.DocType("CRM Customer")
+	customers = {
+		r[0]: r[1:]
+		for r in frappe.qb.from_(crm).select(crm.name, crm.referred_by, crm.estimated_annual_spend).run()
+	}
+
+	revenue: dict[str, float] = defaultdict(float)
+	last_year: dict[str, float] = defaultdict(float)
+	dates: dict[str, list] = defaultdict(list)
+	baskets: dict[str, list] = defaultdict(list)
+	year_ago = getdate(add_days(today, -365))
+	for customer, day, basket, net, orders in _purchase_days(companies):
+		revenue[customer] += flt(net)
+		if day > year_ago:
+			last_year[customer] += flt(net)
+		if orders:
+			dates[customer].append(day)
+			baskets[customer].append(flt(basket))
+
+	sales: dict[str, list] = defaultdict(list)
+	premium: dict[str, list] = defaultdict(lambda: [0.0, 0.0])
+	for customer, group, known, first, amount, cost, at_rate, at_list in _item_groups(companies):
+		sales[customer].append(clv.GroupSales(group or "", first, flt(amount), flt(cost) if known else None))
+		premium[customer][0] += flt(at_rate)
+		premium[customer][1] += flt(at_list)
+
+	days_to_pay: dict[str, list] = defaultdict(list)
+	for customer, invoiced, paid in _payment_days(companies):
+		days_to_pay[customer].append(max(0, (paid - invoiced).days))
+
+	referred = clv.referrals({name: values[0] for name, values in customers.items()})
+	inputs = {
+		name: clv.CLVInput(
+			first_purchase=dates[name][0] if dates.get(name) else None,
+			last_purchase=dates[name][-1] if dates.get(name) else None,
+			sales=sales.get(name, []),
+			# one line carrying the premium lines' totals: (Σ rate·qty − Σ list·qty) × 1
+			lines=[clv.PriceLine(premium[name][0], premium[name][1], 1)] if name in premium else [],
+			referred=referred.get(name, []),
+		)
+		for name in customers
+	}
+	values = clv.compute_all(inputs, clv_settings)
+	tiers = abc.classify(
+		{n: revenue.get(n, 0.0) for n in customers},
+		flt(settings.abc_a_share) / 100 or 0.8,
+		flt(settings.abc_b_share) / 100 or 0.95,
+	)
+	risks = churn.assess_all(
+		{
+			n: churn.BuyingHistory(dates.get(n, []), baskets.get(n, []), days_to_pay.get(n, []))
+			for n in customers
+		},
+		today,
+		churn_settings,
+	)
+	scores = rfm.score(
+		{
+			n: rfm.Purchases(
+				dates[n][-1] if dates.get(n) else None, len(dates.get(n, [])), revenue.get(n, 0.0)
+			)
+			for n in customers
+		},
+		today,
+	)
+	years = cint(settings.projection_years) or 5
+	retention = flt(settings.retention_probability_percent) / 100
+	discount = flt(settings.discount_rate_percent) / 100
+
+	out = {}
+	for name, (_referred_by, estimated_spend) in customers.items():
+		parts = values[name]
+		risk = risks[name]
+		score = scores.get(name)
+		active_years = max(1.0, ((dates[name][-1] - dates[name][0]).days / 365) if dates.get(name) else 1.0)
+		wallet = rfm.share_of_wallet(last_year.get(name, 0.0), flt(estimated_spend))
+		out[name] = {
+			"abc_tier": tiers.get(name, "C"),
+			"clv_base_profit": parts.base_profit,
+			"clv_cross_sell_profit": parts.cross_sell_profit,
+			"clv_service_cost_saving": parts.service_cost_saving,
+			"clv_referral_value": parts.referral_value,
+			"clv_price_premium": parts.price_premium,
+			"clv_total": parts.total,
+			"clv_projected": round(
+				clv.projected(parts.base_profit / active_years, retention, discount, years), 2
+			),
+			"clv_explanation": "\n".join(frappe._(t).format(*a) for t, a in clv.explain(parts)),
+			"churn_risk_score": round(risk.score, 1),
+			"churn_risk_level": risk.level,
+			"churn_risk_reason": "\n".join(frappe._(t).format(*a) for t, a in risk.reasons),
+			"rfm_segment": score.segment if score else None,
+			"rfm_score": score.code if score else None,
+			"billed_last_12_months": round(last_year.get(name, 0.0), 2),
+			# 0 when there is no estimate to compare with (the column cannot hold "unknown")
+			"share_of_wallet": 0 if wallet is None else round(wallet * 100, 1),
+		}
+	return out
+
+
+def recompute_all(*, commit: bool = False, progress: bool = False) -> int:
+	"""Compute and store every customer's analytics; returns how many were written."""
+	results = compute_all()
+	now = now_datetime()
+	names = list(results)
+	for start in range(0, len(names), WRITE_CHUNK):
+		chunk = names[start : start + WRITE_CHUNK]
+		frappe.db.bulk_update(
+			"CRM Customer",
+			{n: {**results[n], "analytics_updated_on": now} for n in chunk},
+			chunk_size=WRITE_CHUNK,
+			update_modified=False,
+		)
+		if commit:
+			frappe.db.commit()
+		if progress:
+			frappe.publish_progress(
+				100 * min(start + WRITE_CHUNK, len(names)) / max(len(names), 1),
+				title=frappe._("Customer analytics"),
+				description=frappe._("{0} of {1} customers").format(
+					min(start + WRITE_CHUNK, len(names)), len(names)
+				),
+			)
+	return len(names)
+
+
+def recompute_all_job() -> None:
+	recompute_all(commit=True, progress=True)
+
+
+@frappe.whitelist()
+def run_now() -> str:
+	"""CRM Managers start the analytics at once (long queue, with progress)."""
+	if not {"CRM Manager", "System Manager"} & set(frappe.get_roles()):
+		frappe.throw(frappe._("Only a CRM Manager can run the customer analytics."), frappe.PermissionError)
+	frappe.enqueue("crm_pack.services.analytics_sync.recompute_all_job", queue="long", timeout=3600)
+	return frappe._("Customer analytics started; the figures update when it finishes.")

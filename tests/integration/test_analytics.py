@@ -1,0 +1,64 @@
+"""Customer value analytics computed from real invoices on the site."""
+
+import frappe
+import pytest
+from frappe.utils import add_days, nowdate
+
+from crm_pack.services import analytics_sync
+from tests.integration import factories
+
+
+@pytest.fixture
+def customers():
+	big, small, lapsed = factories.customer(), factories.customer(), factories.customer()
+	# big: 10 monthly orders of 10,000 up to today; small: 2 orders of 100; lapsed: monthly, then silence
+	for i in range(10):
+		factories.sales_invoice(big, 10_000, posting_date=add_days(nowdate(), -30 * i))
+	for i in range(2):
+		factories.sales_invoice(small, 100, posting_date=add_days(nowdate(), -10 * i))
+	for i in range(6):
+		factories.sales_invoice(lapsed, 500, posting_date=add_days(nowdate(), -200 - 30 * i))
+	frappe.db.set_value("CRM Customer", small, "estimated_annual_spend", 1000)
+	frappe.db.set_value("CRM Customer", small, "referred_by", big)
+	return big, small, lapsed
+
+
+def stored(name, *fields):
+	return frappe.db.get_value("CRM Customer", name, fields, as_dict=True)
+
+
+def test_analytics_from_the_ledger(customers):
+	big, small, lapsed = customers
+	written = analytics_sync.recompute_all()
+	assert written >= 3
+
+	b = stored(
+		big,
+		"abc_tier",
+		"clv_base_profit",
+		"clv_total",
+		"churn_risk_level",
+		"rfm_segment",
+		"clv_explanation",
+		"analytics_updated_on",
+	)
+	assert b.abc_tier == "A"
+	# no cost known for a service item: revenue 100,000 × default margin 20 %
+	assert b.clv_base_profit == 20_000
+	assert b.churn_risk_level == "Low"
+	assert b.rfm_segment and "20000" in b.clv_explanation.replace(",", "") and b.analytics_updated_on
+
+	s = stored(small, "share_of_wallet", "billed_last_12_months", "clv_referral_value", "churn_risk_level")
+	assert s.billed_last_12_months == 200 and s.share_of_wallet == 20  # 200 of an estimated 1,000
+	assert s.churn_risk_level in ("New", "Low")
+	assert stored(big, "clv_referral_value").clv_referral_value == pytest.approx(0.1 * 0.2 * 200)
+
+	lapsed_row = stored(lapsed, "churn_risk_level", "churn_risk_reason")
+	assert lapsed_row.churn_risk_level == "High"
+	assert "usually orders every 30 days" in lapsed_row.churn_risk_reason
+
+
+def test_run_now_is_for_crm_managers():
+	frappe.set_user("crm.user@crm-pack.test")
+	with pytest.raises(frappe.PermissionError):
+		analytics_sync.run_now()
