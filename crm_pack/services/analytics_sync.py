@@ -15,7 +15,7 @@ from collections import defaultdict
 
 import frappe
 from frappe.query_builder import Case
-from frappe.query_builder.functions import Count, Max, Min, Sum
+from frappe.query_builder.functions import Max, Min, Sum
 from frappe.utils import add_days, cint, flt, getdate, now_datetime, nowdate
 
 from crm_pack.analytics import abc, churn, clv, rfm
