@@ -219,6 +219,7 @@ def compute_all(today: dt.date | None = None) -> dict[str, dict]:
 			"rfm_segment": score.segment if score else None,
 			"rfm_score": score.code if score else None,
 			"billed_last_12_months": round(last_year.get(name, 0.0), 2),
+			"net_revenue": round(revenue.get(name, 0.0), 2),
 			# 0 when there is no estimate to compare with (the column cannot hold "unknown")
 			"share_of_wallet": 0 if wallet is None else round(wallet * 100, 1),
 		}

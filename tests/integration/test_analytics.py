@@ -62,3 +62,37 @@ def test_run_now_is_for_crm_managers():
 	frappe.set_user("crm.user@crm-pack.test")
 	with pytest.raises(frappe.PermissionError):
 		analytics_sync.run_now()
+
+
+def test_reports_show_tiers_value_churn_and_segments(customers):
+	from crm_pack.crm_pack.report.abc_analysis.abc_analysis import execute as abc_report
+	from crm_pack.crm_pack.report.churn_risk.churn_risk import execute as churn_report
+	from crm_pack.crm_pack.report.customer_lifetime_value.customer_lifetime_value import execute as clv_report
+	from crm_pack.crm_pack.report.rfm_segments.rfm_segments import execute as rfm_report
+
+	big, small, lapsed = customers
+	analytics_sync.recompute_all()
+
+	_cols, rows, _m, chart, summary = abc_report({})
+	mine = {r["customer"]: r for r in rows if r["customer"] in customers}
+	assert mine[big]["abc_tier"] == "A" and mine[big]["net_revenue"] == 100_000
+	assert chart["type"] == "line" and any("Top 12%" in s["label"] for s in summary)
+
+	_cols, rows, _m, chart = clv_report({})
+	assert {big, small, lapsed} <= {r.name for r in rows}
+	assert len(chart["data"]["datasets"]) == 5
+
+	_cols, rows, _m, chart = churn_report({})
+	assert lapsed in {r.name for r in rows} and big not in {r.name for r in rows}
+
+	_cols, rows, _m, chart = rfm_report({})
+	assert all(r.rfm_segment for r in rows if r.name in customers)
+
+
+def test_reports_need_crm_access(customers):
+	from frappe.desk.query_report import run
+
+	frappe.set_user("sales.only@crm-pack.test")
+	for report in ("ABC Analysis", "Customer Lifetime Value", "Churn Risk", "RFM Segments"):
+		with pytest.raises(frappe.PermissionError):
+			run(report, filters={})

@@ -1,0 +1,89 @@
+"""ABC Analysis: customers by revenue share, with the Pareto curve and the tier summary."""
+
+import frappe
+from frappe import _
+
+from crm_pack.analytics import abc
+from crm_pack.analytics.report_rows import tier_summary
+
+
+def execute(filters: dict | None = None):
+	customers = frappe.get_list(
+		"CRM Customer",
+		fields=["name", "customer_name", "abc_tier", "relationship_owner", "net_revenue"],
+		limit_page_length=0,
+	)
+	revenue = {c.name: float(c.net_revenue or 0) for c in customers}
+	ranked = sorted(customers, key=lambda c: (-revenue[c.name], c.name))
+	total = sum(v for v in revenue.values() if v > 0) or 1
+	data, cumulative = [], 0.0
+	for position, c in enumerate(ranked, start=1):
+		cumulative += max(revenue[c.name], 0)
+		data.append(
+			{
+				"customer": c.name,
+				"customer_name": c.customer_name,
+				"abc_tier": c.abc_tier,
+				"relationship_owner": c.relationship_owner,
+				"net_revenue": revenue[c.name],
+				"cumulative_share": round(100 * cumulative / total, 2),
+				"customer_share": round(100 * position / len(ranked), 2),
+				"needs_owner": 1 if c.abc_tier == "A" and not c.relationship_owner else 0,
+			}
+		)
+	curve = abc.pareto_curve(revenue, max_points=50)
+	chart = {
+		"data": {
+			"labels": [f"{round(100 * x)}%" for x, _y in curve],
+			"datasets": [{"name": _("Share of revenue"), "values": [round(100 * y, 1) for _x, y in curve]}],
+		},
+		"type": "line",
+	}
+	summary = [
+		{
+			"label": _("Tier {0}: {1}% of customers bring {2}% of revenue").format(
+				t["tier"], t["customer_share"], t["revenue_share"]
+			),
+			"value": t["customers"],
+			"datatype": "Int",
+		}
+		for t in tier_summary([{"tier": d["abc_tier"], "revenue": d["net_revenue"]} for d in data])
+	]
+	summary.append(
+		{
+			"label": _("Top 12% of customers bring"),
+			"value": round(100 * abc.concentration(revenue, 0.12), 1),
+			"datatype": "Percent",
+		}
+	)
+	return _columns(), data, None, chart, summary
+
+
+def _columns():
+	return [
+		{
+			"label": _("Customer"),
+			"fieldname": "customer",
+			"fieldtype": "Link",
+			"options": "CRM Customer",
+			"width": 180,
+		},
+		{"label": _("Customer Name"), "fieldname": "customer_name", "fieldtype": "Data", "width": 180},
+		{"label": _("Tier"), "fieldname": "abc_tier", "fieldtype": "Data", "width": 60},
+		{
+			"label": _("Owner"),
+			"fieldname": "relationship_owner",
+			"fieldtype": "Link",
+			"options": "User",
+			"width": 150,
+		},
+		{"label": _("Net Revenue"), "fieldname": "net_revenue", "fieldtype": "Currency", "width": 130},
+		{
+			"label": _("Cumulative Revenue %"),
+			"fieldname": "cumulative_share",
+			"fieldtype": "Percent",
+			"width": 120,
+		},
+		{"label": _("Customers %"), "fieldname": "customer_share", "fieldtype": "Percent", "width": 100},
+		{"label": _("A Without Owner"), "fieldname": "needs_owner", "fieldtype": "Check", "width": 110},
+	]

@@ -1,0 +1,62 @@
+"""Customer Lifetime Value: the five parts per customer, stacked."""
+
+import frappe
+from frappe import _
+
+PARTS = (
+	("clv_base_profit", "CLV 1: Base Profit"),
+	("clv_cross_sell_profit", "CLV 2: Cross/Up-sell"),
+	("clv_service_cost_saving", "CLV 3: Service Cost Saving"),
+	("clv_referral_value", "CLV 4: Referral"),
+	("clv_price_premium", "CLV 5: Price Premium"),
+)
+
+
+def execute(filters: dict | None = None):
+	filters = frappe._dict(filters or {})
+	conditions = {"abc_tier": filters.abc_tier} if filters.abc_tier else {}
+	data = frappe.get_list(
+		"CRM Customer",
+		filters=conditions,
+		fields=[
+			"name",
+			"customer_name",
+			"abc_tier",
+			*(p for p, _l in PARTS),
+			"clv_total",
+			"clv_projected",
+			"clv_explanation",
+		],
+		order_by="clv_total desc",
+		limit_page_length=0,
+	)
+	top = data[:20]
+	chart = {
+		"data": {
+			"labels": [d.customer_name or d.name for d in top],
+			"datasets": [
+				{"name": _(label), "values": [d[field] or 0 for d in top]} for field, label in PARTS
+			],
+		},
+		"type": "bar",
+		"barOptions": {"stacked": 1},
+	}
+	columns = [
+		{
+			"label": _("Customer"),
+			"fieldname": "name",
+			"fieldtype": "Link",
+			"options": "CRM Customer",
+			"width": 180,
+		},
+		{"label": _("Customer Name"), "fieldname": "customer_name", "fieldtype": "Data", "width": 170},
+		{"label": _("Tier"), "fieldname": "abc_tier", "fieldtype": "Data", "width": 60},
+		*(
+			{"label": _(label), "fieldname": field, "fieldtype": "Currency", "width": 130}
+			for field, label in PARTS
+		),
+		{"label": _("Lifetime Value"), "fieldname": "clv_total", "fieldtype": "Currency", "width": 130},
+		{"label": _("Projected"), "fieldname": "clv_projected", "fieldtype": "Currency", "width": 130},
+		{"label": _("How"), "fieldname": "clv_explanation", "fieldtype": "Data", "width": 300},
+	]
+	return columns, data, None, chart

@@ -1,0 +1,3 @@
+frappe.query_reports["RFM Segments"] = {
+	filters: [{ fieldname: "segment", label: __("Segment"), fieldtype: "Data" }],
+};
