@@ -1,0 +1,92 @@
+"""Benchmark for customer analytics at scale: loads 100,000 customers and 1,000,000
+submitted invoices (one item each, a payment for every other one) into a SCRATCH site,
+then times the full analytics recompute against one raw SQL GROUP BY over the same
+invoices (target <= 2x) and reports peak memory (target <= 1 GB).
+
+    cd <bench> && PYTHONPATH=<repo> env/bin/python <repo>/benchmarks/analytics_100k.py --site <scratch-site> [--load]
+
+--load inserts the synthetic rows once (INSERT ... SELECT from MariaDB's sequence
+engine; names start with "BENCH-" and are committed). Never point it at a real site.
+"""
+
+import resource
+import sys
+import time
+
+from _site import connect
+
+LOAD = "--load" in sys.argv
+if LOAD:
+	sys.argv.remove("--load")
+args = connect(__doc__)
+
+import frappe  # noqa: E402
+
+CUSTOMERS, INVOICES = 100_000, 1_000_000
+
+
+def load():
+	"""Synthetic rows with constant SQL: every value derives from the sequence number."""
+	company = frappe.defaults.get_global_default("company")
+	group = frappe.db.get_value("Customer Group", {"is_group": 0}, "name")
+	territory = frappe.db.get_value("Territory", {"is_group": 0}, "name")
+	item_group = frappe.db.get_value("Item Group", {"is_group": 0}, "name")
+	values = {"company": company, "group": group, "territory": territory, "item_group": item_group, "n": CUSTOMERS}
+	statements = [
+		"""insert into `tabCustomer` (name, customer_name, customer_group, territory, creation, modified, owner, modified_by, docstatus)
+		select concat('BENCH-C', seq), concat('Bench customer ', seq), %(group)s, %(territory)s, now(), now(), 'Administrator', 'Administrator', 0
+		from seq_1_to_100000""",
+		"""insert into `tabCRM Customer` (name, customer, customer_name, lifecycle_stage, creation, modified, owner, modified_by, docstatus, estimated_annual_spend)
+		select concat('BENCH-C', seq), concat('BENCH-C', seq), concat('Bench customer ', seq), 'Active', now(), now(), 'Administrator', 'Administrator', 0, 10000
+		from seq_1_to_100000""",
+		"""insert into `tabSales Invoice` (name, customer, company, posting_date, due_date, base_net_total, base_grand_total, grand_total,
+			outstanding_amount, is_return, docstatus, creation, modified, owner, modified_by, currency, conversion_rate)
+		select concat('BENCH-SI', seq), concat('BENCH-C', 1 + seq %% %(n)s), %(company)s,
+			date_sub(curdate(), interval (seq * 7919) %% 900 day), date_sub(curdate(), interval (seq * 7919) %% 900 - 30 day),
+			100 + seq %% 900, 100 + seq %% 900, 100 + seq %% 900, if(seq %% 2 = 0, 0, 100 + seq %% 900), 0, 1, now(), now(),
+			'Administrator', 'Administrator', 'USD', 1
+		from seq_1_to_1000000""",
+		"""insert into `tabSales Invoice Item` (name, parent, parenttype, parentfield, idx, item_code, item_group, qty, stock_qty,
+			rate, base_rate, price_list_rate, base_price_list_rate, base_net_amount, incoming_rate, docstatus, creation, modified)
+		select concat('BENCH-SII', seq), concat('BENCH-SI', seq), 'Sales Invoice', 'items', 1, 'Bench item', %(item_group)s, 1, 1,
+			100 + seq %% 900, 100 + seq %% 900, 100 + seq %% 800, 100 + seq %% 800, 100 + seq %% 900, if(seq %% 3 = 0, 60, 0), 1, now(), now()
+		from seq_1_to_1000000""",
+		"""insert into `tabPayment Ledger Entry` (name, company, party_type, party, voucher_type, voucher_no, against_voucher_type,
+			against_voucher_no, amount, posting_date, delinked, docstatus, creation, modified)
+		select concat('BENCH-PLE', seq), %(company)s, 'Customer', concat('BENCH-C', 1 + seq %% %(n)s), 'Payment Entry',
+			concat('BENCH-PE', seq), 'Sales Invoice', concat('BENCH-SI', seq), -(100 + seq %% 900),
+			date_add(date_sub(curdate(), interval (seq * 7919) %% 900 day), interval seq %% 60 day), 0, 1, now(), now()
+		from seq_1_to_1000000 where seq %% 2 = 0""",
+	]
+	for sql in statements:
+		started = time.perf_counter()
+		frappe.db.sql(sql, values)
+		frappe.db.commit()
+		print(f"  loaded in {time.perf_counter() - started:.1f} s: {sql.split('(')[0].strip()}")
+
+
+def main():
+	from crm_pack.services import analytics_sync
+
+	if LOAD and not frappe.db.exists("Customer", "BENCH-C1"):
+		load()
+	si = frappe.qb.DocType("Sales Invoice")
+	from frappe.query_builder.functions import Sum
+
+	started = time.perf_counter()
+	raw = frappe.qb.from_(si).select(si.customer, Sum(si.base_net_total)).where(si.docstatus == 1).groupby(si.customer).run()
+	raw_seconds = time.perf_counter() - started
+
+	started = time.perf_counter()
+	written = analytics_sync.recompute_all()
+	full_seconds = time.perf_counter() - started
+	frappe.db.rollback()
+	peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+	print(f"{len(raw)} customers with invoices, {written} CRM customers recomputed")
+	print(f"  raw GROUP BY over the invoices : {raw_seconds:6.2f} s")
+	print(f"  full analytics recompute       : {full_seconds:6.2f} s")
+	print(f"  ratio                          : {full_seconds / raw_seconds:.1f}  (target <= 2)")
+	print(f"  peak memory of the process     : {peak_mb:.0f} MB  (target <= 1024)")
+
+
+main()
