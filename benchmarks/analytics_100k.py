@@ -31,7 +31,13 @@ def load():
 	group = frappe.db.get_value("Customer Group", {"is_group": 0}, "name")
 	territory = frappe.db.get_value("Territory", {"is_group": 0}, "name")
 	item_group = frappe.db.get_value("Item Group", {"is_group": 0}, "name")
-	values = {"company": company, "group": group, "territory": territory, "item_group": item_group, "n": CUSTOMERS}
+	values = {
+		"company": company,
+		"group": group,
+		"territory": territory,
+		"item_group": item_group,
+		"n": CUSTOMERS,
+	}
 	statements = [
 		"""insert into `tabCustomer` (name, customer_name, customer_group, territory, creation, modified, owner, modified_by, docstatus)
 		select concat('BENCH-C', seq), concat('Bench customer ', seq), %(group)s, %(territory)s, now(), now(), 'Administrator', 'Administrator', 0
@@ -42,7 +48,7 @@ def load():
 		"""insert into `tabSales Invoice` (name, customer, company, posting_date, due_date, base_net_total, base_grand_total, grand_total,
 			outstanding_amount, is_return, docstatus, creation, modified, owner, modified_by, currency, conversion_rate)
 		select concat('BENCH-SI', seq), concat('BENCH-C', 1 + seq %% %(n)s), %(company)s,
-			date_sub(curdate(), interval (seq * 7919) %% 900 day), date_sub(curdate(), interval (seq * 7919) %% 900 - 30 day),
+			date_sub(curdate(), interval (seq * 7919) %% 900 day), date_add(date_sub(curdate(), interval (seq * 7919) %% 900 day), interval 30 day),
 			100 + seq %% 900, 100 + seq %% 900, 100 + seq %% 900, if(seq %% 2 = 0, 0, 100 + seq %% 900), 0, 1, now(), now(),
 			'Administrator', 'Administrator', 'USD', 1
 		from seq_1_to_1000000""",
@@ -74,7 +80,13 @@ def main():
 	from frappe.query_builder.functions import Sum
 
 	started = time.perf_counter()
-	raw = frappe.qb.from_(si).select(si.customer, Sum(si.base_net_total)).where(si.docstatus == 1).groupby(si.customer).run()
+	raw = (
+		frappe.qb.from_(si)
+		.select(si.customer, Sum(si.base_net_total))
+		.where(si.docstatus == 1)
+		.groupby(si.customer)
+		.run()
+	)
 	raw_seconds = time.perf_counter() - started
 
 	started = time.perf_counter()

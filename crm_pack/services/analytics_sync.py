@@ -17,6 +17,7 @@ import frappe
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Max, Min, Sum
 from frappe.utils import add_days, cint, flt, getdate, now_datetime, nowdate
+from pypika.terms import Values
 
 from crm_pack.analytics import abc, churn, clv, rfm
 from crm_pack.services.settings import home_currency
@@ -226,30 +227,63 @@ def compute_all(today: dt.date | None = None) -> dict[str, dict]:
 	return out
 
 
+FIELDS = (
+	"abc_tier",
+	"clv_base_profit",
+	"clv_cross_sell_profit",
+	"clv_service_cost_saving",
+	"clv_referral_value",
+	"clv_price_premium",
+	"clv_total",
+	"clv_projected",
+	"clv_explanation",
+	"churn_risk_score",
+	"churn_risk_level",
+	"churn_risk_reason",
+	"rfm_segment",
+	"rfm_score",
+	"billed_last_12_months",
+	"net_revenue",
+	"share_of_wallet",
+	"analytics_updated_on",
+)
+
+
+def _write(results: dict[str, dict], progress: bool) -> None:
+	"""Chunks of INSERT … ON DUPLICATE KEY UPDATE: every name exists, so each row only
+	updates, 2,000 customers per statement — a CASE-per-field bulk update of 100,000
+	customers costs minutes, this costs seconds, with no DDL (the caller keeps its
+	transaction). A customer deleted meanwhile would come back as a stub row without a
+	creation stamp; those are removed at once."""
+	crm = frappe.qb.DocType("CRM Customer")
+	names = list(results)
+	for start in range(0, len(names), WRITE_CHUNK):
+		chunk = names[start : start + WRITE_CHUNK]
+		query = frappe.qb.into(crm).columns("name", *FIELDS)
+		query = query.insert(*((n, *(results[n][f] for f in FIELDS)) for n in chunk))
+		for f in FIELDS:
+			query = query.on_duplicate_key_update(crm[f], Values(crm[f]))
+		query.run()
+		frappe.qb.from_(crm).delete().where(crm.name.isin(chunk)).where(crm.creation.isnull()).run()
+		if progress:
+			done = start + len(chunk)
+			frappe.publish_progress(
+				100 * done / max(len(names), 1),
+				title=frappe._("Customer analytics"),
+				description=frappe._("{0} of {1} customers").format(done, len(names)),
+			)
+
+
 def recompute_all(*, commit: bool = False, progress: bool = False) -> int:
 	"""Compute and store every customer's analytics; returns how many were written."""
 	results = compute_all()
 	now = now_datetime()
-	names = list(results)
-	for start in range(0, len(names), WRITE_CHUNK):
-		chunk = names[start : start + WRITE_CHUNK]
-		frappe.db.bulk_update(
-			"CRM Customer",
-			{n: {**results[n], "analytics_updated_on": now} for n in chunk},
-			chunk_size=WRITE_CHUNK,
-			update_modified=False,
-		)
-		if commit:
-			frappe.db.commit()
-		if progress:
-			frappe.publish_progress(
-				100 * min(start + WRITE_CHUNK, len(names)) / max(len(names), 1),
-				title=frappe._("Customer analytics"),
-				description=frappe._("{0} of {1} customers").format(
-					min(start + WRITE_CHUNK, len(names)), len(names)
-				),
-			)
-	return len(names)
+	for values in results.values():
+		values["analytics_updated_on"] = now
+	_write(results, progress)
+	if commit:
+		frappe.db.commit()
+	return len(results)
 
 
 def recompute_all_job() -> None:
