@@ -30,26 +30,29 @@ def _companies() -> list[str]:
 	return frappe.get_all("Company", filters={"default_currency": currency}, pluck="name")
 
 
-def _purchase_days(companies):
-	"""Per customer and day: basket (invoices), net (invoices and returns), invoice count."""
+def _purchase_days(companies) -> list[tuple]:
+	"""Per customer and day, in date order: basket (invoices), net (invoices and returns)
+	and invoice count. Streamed and summed here: MariaDB grouping ~900,000 customer-days
+	through a temporary table takes three times as long as reading the rows."""
 	si = frappe.qb.DocType("Sales Invoice")
-	not_return = si.is_return == 0
-	return (
+	query = (
 		frappe.qb.from_(si)
-		.select(
-			si.customer,
-			si.posting_date,
-			Sum(Case().when(not_return, si.base_net_total).else_(0)),
-			Sum(si.base_net_total),
-			Sum(Case().when(not_return, 1).else_(0)),
-		)
+		.select(si.customer, si.posting_date, si.base_net_total, si.is_return)
 		.where(si.docstatus == 1)
 		.where(si.company.isin(companies))
-		.groupby(si.customer, si.posting_date)
-		.orderby(si.customer)
-		.orderby(si.posting_date)
-		.run()
 	)
+	days: dict[tuple, list] = {}
+	with frappe.db.unbuffered_cursor():
+		for customer, posting_date, net, is_return in query.run(as_list=True, as_iterator=True):
+			day = days.get((customer, posting_date))
+			if day is None:
+				day = days[(customer, posting_date)] = [0.0, 0.0, 0]
+			net = flt(net)
+			day[1] += net
+			if not is_return:
+				day[0] += net
+				day[2] += 1
+	return sorted((c, d, *values) for (c, d), values in days.items())
 
 
 def _item_groups(companies):
