@@ -133,10 +133,12 @@ def _gl_query(restricted: bool):
 	return _restrict(query, gle.party, restricted)
 
 
-def _ple_query(restricted: bool):
+def _open_payment_ledger():
+	"""Customer postings of the Payment Ledger up to the date, as Accounts Receivable reads
+	them, joined to the credit note they are against when that credit note reduces its
+	invoice's outstanding (one that keeps its own outstanding is a voucher of its own)."""
 	ple = frappe.qb.DocType("Payment Ledger Entry")
 	ret = frappe.qb.DocType("Sales Invoice").as_("ret")
-	own = ple.voucher_no == ple.against_voucher_no
 	query = (
 		frappe.qb.from_(ple)
 		.left_join(ret)
@@ -145,60 +147,48 @@ def _ple_query(restricted: bool):
 			& (ple.against_voucher_type == "Sales Invoice")
 			& (ret.is_return == 1)
 			& (ret.docstatus == 1)
-			# a credit note that keeps its own outstanding is a voucher of its own in AR
 			& (ret.update_outstanding_for_self == 0)
-		)
-		.select(
-			*_row(
-				"ple",
-				ple.company,
-				ple.party,
-				s=(ple.against_voucher_type, ple.against_voucher_no, Max(ret.return_against)),
-				a=(Sum(ple.amount),),
-				d=(Max(Case().when(own, ple.due_date)), Min(Case().when(own, ple.posting_date))),
-			)
 		)
 		.where(ple.delinked == 0)
 		.where(ple.party_type == "Customer")
 		.where(ple.posting_date <= ON_DATE)
-		.groupby(ple.company, ple.party, ple.against_voucher_type, ple.against_voucher_no)
 	)
+	return ple, ret, query
+
+
+def _ple_query(restricted: bool):
+	ple, ret, query = _open_payment_ledger()
+	own = ple.voucher_no == ple.against_voucher_no
+	query = query.select(
+		*_row(
+			"ple",
+			ple.company,
+			ple.party,
+			s=(ple.against_voucher_type, ple.against_voucher_no, Max(ret.return_against)),
+			a=(Sum(ple.amount),),
+			d=(Max(Case().when(own, ple.due_date)), Min(Case().when(own, ple.posting_date))),
+		)
+	).groupby(ple.company, ple.party, ple.against_voucher_type, ple.against_voucher_no)
 	return _restrict(query, ple.party, restricted)
 
 
 def _receivable_query(restricted: bool):
 	"""Outstanding, overdue and voucher count per customer and company, summed over
 	vouchers in the database (the rule of figures.voucher_balances)."""
-	ple = frappe.qb.DocType("Payment Ledger Entry")
-	ret = frappe.qb.DocType("Sales Invoice").as_("ret")
+	ple, ret, vouchers = _open_payment_ledger()
 	# postings against a credit note that reduces its invoice belong to that invoice
 	voucher = Coalesce(NullIf(ret.return_against, ""), ple.against_voucher_no)
 	own = ple.voucher_no == voucher
-	vouchers = (
-		frappe.qb.from_(ple)
-		.left_join(ret)
-		.on(
-			(ret.name == ple.against_voucher_no)
-			& (ple.against_voucher_type == "Sales Invoice")
-			& (ret.is_return == 1)
-			& (ret.docstatus == 1)
-			& (ret.update_outstanding_for_self == 0)
-		)
-		.select(
-			ple.company.as_("company"),
-			ple.party.as_("party"),
-			Sum(ple.amount).as_("amount"),
-			# invoices age from their due date, everything else from its posting date
-			Coalesce(
-				Max(Case().when(own & (ple.against_voucher_type == "Sales Invoice"), ple.due_date)),
-				Min(Case().when(own, ple.posting_date)),
-			).as_("entry_date"),
-		)
-		.where(ple.delinked == 0)
-		.where(ple.party_type == "Customer")
-		.where(ple.posting_date <= ON_DATE)
-		.groupby(ple.company, ple.party, ple.against_voucher_type, voucher)
-	)
+	vouchers = vouchers.select(
+		ple.company.as_("company"),
+		ple.party.as_("party"),
+		Sum(ple.amount).as_("amount"),
+		# invoices age from their due date, everything else from its posting date
+		Coalesce(
+			Max(Case().when(own & (ple.against_voucher_type == "Sales Invoice"), ple.due_date)),
+			Min(Case().when(own, ple.posting_date)),
+		).as_("entry_date"),
+	).groupby(ple.company, ple.party, ple.against_voucher_type, voucher)
 	vouchers = _restrict(vouchers, ple.party, restricted)
 	amount, entry_date = Field("amount", table=vouchers), Field("entry_date", table=vouchers)
 	overdue = Case().when((Abs(amount) >= ZERO) & (entry_date < ON_DATE), amount).else_(0)
