@@ -198,6 +198,17 @@ def compute_all(today: dt.date | None = None) -> dict[str, dict]:
 	retention = flt(settings.retention_probability_percent) / 100
 	discount = flt(settings.discount_rate_percent) / 100
 
+	# A handful of sentence templates serve 100,000 customers: translate each once.
+	translated: dict[str, str] = {}
+
+	def sentences(pairs) -> str:
+		lines = []
+		for template, args in pairs:
+			if template not in translated:
+				translated[template] = frappe._(template)
+			lines.append(translated[template].format(*args))
+		return "\n".join(lines)
+
 	out = {}
 	for name, (_referred_by, estimated_spend) in customers.items():
 		parts = values[name]
@@ -216,10 +227,10 @@ def compute_all(today: dt.date | None = None) -> dict[str, dict]:
 			"clv_projected": round(
 				clv.projected(parts.base_profit / active_years, retention, discount, years), 2
 			),
-			"clv_explanation": "\n".join(frappe._(t).format(*a) for t, a in clv.explain(parts)),
+			"clv_explanation": sentences(clv.explain(parts)),
 			"churn_risk_score": round(risk.score, 1),
 			"churn_risk_level": risk.level,
-			"churn_risk_reason": "\n".join(frappe._(t).format(*a) for t, a in risk.reasons),
+			"churn_risk_reason": sentences(risk.reasons),
 			"rfm_segment": score.segment if score else None,
 			"rfm_score": score.code if score else None,
 			"billed_last_12_months": round(last_year.get(name, 0.0), 2),
