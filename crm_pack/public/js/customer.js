@@ -1,7 +1,8 @@
 // ERPNext's Customer form: the CRM record one click away, with its ledger figures.
 frappe.ui.form.on("Customer", {
 	refresh(frm) {
-		if (frm.is_new()) return;
+		// Users without access to CRM records see the form exactly as ERPNext shows it.
+		if (frm.is_new() || !frappe.model.can_read("CRM Customer")) return;
 		frappe
 			.call("crm_pack.api.ledger.get_customer_summary", { customer: frm.doc.name })
 			.then(({ message: s }) => {
@@ -12,9 +13,6 @@ frappe.ui.form.on("Customer", {
 					frm.dashboard.add_indicator(__("Overdue: {0}", [money(s.overdue_amount)]), "red");
 				}
 				frm.add_custom_button(__("CRM Customer"), () => frappe.set_route("Form", "CRM Customer", frm.doc.name), __("View"));
-			})
-			.catch(() => {
-				// Users without access to CRM records simply see the form as ERPNext shows it.
 			});
 	},
 });
