@@ -33,3 +33,16 @@ def test_timeline_shows_only_documents_the_user_may_read():
 		frappe.flags.in_test = True
 	frappe.set_user("crm.user@crm-pack.test")  # no Sales Invoice permission
 	assert ledger_documents("CRM Customer", cust) == []
+
+
+def test_crm_customer_form_opens_for_crm_and_accounts_users():
+	from frappe.desk.form.load import getdoc
+
+	cust = factories.customer()
+	factories.sales_invoice(cust, 100)
+	for user in ("crm.user@crm-pack.test", "accounts.user@crm-pack.test"):
+		frappe.set_user(user)
+		frappe.response.docs = []
+		getdoc("CRM Customer", cust)
+		assert frappe.response.docs[0].name == cust
+		assert "additional_timeline_content" in frappe.response.docinfo
