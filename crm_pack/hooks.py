@@ -65,6 +65,9 @@ scheduler_events = {
 		# Customers whose figures could not be refreshed at once (see ledger_sync).
 		"*/5 * * * *": ["crm_pack.services.ledger_sync.recompute_dirty"],
 	},
+	"daily": [
+		"crm_pack.services.follow_ups.remind_due_follow_ups",
+	],
 	"daily_long": [
 		# Overdue amounts change with the calendar, not with documents.
 		"crm_pack.services.ledger_sync.recompute_all_job",

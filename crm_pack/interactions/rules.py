@@ -13,8 +13,20 @@ def check_interaction(
 	follow_up_date: dt.date | None,
 	reference_doctype: str | None,
 	reference_name: str | None,
+	satisfaction: int | None = None,
+	follow_up_done: bool = False,
 ) -> list[Problem]:
 	problems = []
+	if satisfaction and not 1 <= satisfaction <= 5:
+		problems.append(
+			Problem(
+				"satisfaction", _("Satisfaction is 1 to 5 (or 0 when not asked), not {0}."), (satisfaction,)
+			)
+		)
+	if follow_up_done and not follow_up_date:
+		problems.append(
+			Problem("follow_up_done", _("Set the follow-up date before marking the follow-up done."))
+		)
 	if follow_up_date and interaction_datetime and follow_up_date < interaction_datetime.date():
 		problems.append(
 			Problem(

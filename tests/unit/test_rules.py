@@ -119,3 +119,11 @@ def test_settings_rules():
 	assert fields(check_settings(**{**ok, "abc_a_share": 96})) == ["abc_a_share"]
 	assert fields(check_settings(**{**ok, "abc_b_share": 101})) == ["abc_a_share"]
 	assert fields(check_settings(**{**ok, "ledger_batch_size": 0})) == ["ledger_batch_size"]
+
+
+def test_interaction_satisfaction_and_follow_up_done():
+	when = dt.datetime(2026, 11, 23)
+	base = dict(interaction_datetime=when, follow_up_date=None, reference_doctype=None, reference_name=None)
+	assert fields(check_interaction(**base, satisfaction=6)) == ["satisfaction"]
+	assert check_interaction(**base, satisfaction=0) == []
+	assert fields(check_interaction(**base, follow_up_done=True)) == ["follow_up_done"]

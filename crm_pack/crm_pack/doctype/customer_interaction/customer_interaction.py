@@ -4,6 +4,7 @@ from frappe.model.document import Document
 from frappe.utils import get_datetime, getdate
 
 from crm_pack.interactions.rules import check_interaction
+from crm_pack.services import follow_ups
 from crm_pack.utils.validation import throw_problems
 
 
@@ -17,9 +18,25 @@ class CustomerInteraction(Document):
 				follow_up_date=getdate(self.follow_up_date) if self.follow_up_date else None,
 				reference_doctype=self.reference_doctype,
 				reference_name=self.reference_name,
+				satisfaction=self.satisfaction,
+				follow_up_done=bool(self.follow_up_done),
 			)
 		)
 		self.validate_reference_belongs_to_customer()
+
+	def on_update(self):
+		follow_ups.sync_assignment(self)
+		if self.has_value_changed("satisfaction") or self.has_value_changed("customer"):
+			follow_ups.roll_up_satisfaction(self.customer)
+			before = self.get_doc_before_save()
+			if before and before.customer != self.customer:
+				follow_ups.roll_up_satisfaction(before.customer)
+
+	def on_trash(self):
+		follow_ups.close_assignment(self)
+
+	def after_delete(self):
+		follow_ups.roll_up_satisfaction(self.customer)
 
 	def validate_reference_belongs_to_customer(self):
 		if not (self.reference_doctype and self.reference_name):

@@ -1,0 +1,91 @@
+"""Follow-ups reach their owner: an interaction's follow-up date is an assignment (ToDo)
+for the person who handled it, closed when the follow-up is done, and a daily reminder
+on the day it is due. Satisfaction given in interactions rolls up on the customer."""
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Avg
+from frappe.utils import getdate, nowdate
+
+
+def sync_assignment(interaction) -> None:
+	"""Keep exactly one open ToDo per pending follow-up, for its owner and date."""
+	wanted = bool(interaction.follow_up_date and interaction.handled_by and not interaction.follow_up_done)
+	todo = frappe.get_doc("ToDo", interaction.follow_up_todo) if interaction.follow_up_todo else None
+	if todo and (not wanted or todo.allocated_to != interaction.handled_by):
+		todo.status = "Closed" if interaction.follow_up_done else "Cancelled"
+		todo.save(ignore_permissions=True)
+		todo = None
+		interaction.db_set("follow_up_todo", None, update_modified=False)
+	if not wanted:
+		return
+	description = _("Follow up with {0}: {1}").format(
+		interaction.customer_name or interaction.customer, interaction.subject
+	)
+	if todo:
+		if str(todo.date) != str(interaction.follow_up_date) or todo.status != "Open":
+			todo.date, todo.status, todo.description = interaction.follow_up_date, "Open", description
+			todo.save(ignore_permissions=True)
+		return
+	todo = frappe.get_doc(
+		{
+			"doctype": "ToDo",
+			"allocated_to": interaction.handled_by,
+			"date": interaction.follow_up_date,
+			"description": description,
+			"reference_type": interaction.doctype,
+			"reference_name": interaction.name,
+			"priority": "High" if interaction.interaction_type == "Complaint" else "Medium",
+			"assigned_by": frappe.session.user,
+		}
+	).insert(ignore_permissions=True)
+	interaction.db_set("follow_up_todo", todo.name, update_modified=False)
+
+
+def close_assignment(interaction) -> None:
+	if interaction.follow_up_todo and frappe.db.exists("ToDo", interaction.follow_up_todo):
+		frappe.db.set_value("ToDo", interaction.follow_up_todo, "status", "Cancelled")
+
+
+def remind_due_follow_ups(on_date=None) -> int:
+	"""Scheduler (daily): a desk notification, and the email frappe sends with it, to each
+	owner of a follow-up due today."""
+	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
+
+	due = frappe.get_all(
+		"Customer Interaction",
+		filters={
+			"follow_up_date": getdate(on_date or nowdate()),
+			"follow_up_done": 0,
+			"handled_by": ("is", "set"),
+		},
+		fields=["name", "subject", "customer_name", "customer", "handled_by"],
+	)
+	for row in due:
+		make_notification_logs(
+			{
+				"type": "Alert",
+				"document_type": "Customer Interaction",
+				"document_name": row.name,
+				"subject": _("Follow-up due today with {0}: {1}").format(
+					row.customer_name or row.customer, row.subject
+				),
+				"from_user": "Administrator",
+			},
+			[row.handled_by],
+		)
+	return len(due)
+
+
+def roll_up_satisfaction(customer: str) -> None:
+	"""The customer's satisfaction is the average of the ratings given in its interactions."""
+	interaction = frappe.qb.DocType("Customer Interaction")
+	average = (
+		frappe.qb.from_(interaction)
+		.select(Avg(interaction.satisfaction))
+		.where((interaction.customer == customer) & (interaction.satisfaction > 0))
+		.run()[0][0]
+	)
+	frappe.db.set_value(
+		"CRM Customer", customer, "satisfaction_score", round(float(average or 0), 1), update_modified=False
+	)
