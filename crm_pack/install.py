@@ -2,7 +2,10 @@
 
 crm_pack adds no custom fields to ERPNext doctypes: the CRM record is its own
 doctype linked by the Customer's name, so uninstalling drops only crm_pack's own
-tables and leaves every ERPNext row untouched.
+tables and leaves every ERPNext row untouched. What it creates in ERPNext's own
+records — the complaint Service Level Agreement (which adds its fields to our
+Customer Interaction) and, when the company has none, a weekend holiday list — it
+removes before uninstalling.
 """
 
 import frappe
@@ -13,6 +16,7 @@ ROLES = ("CRM Manager", "CRM User", "Implementation Manager")
 def after_install() -> None:
 	ensure_roles()
 	ensure_crm_customers_for_all()
+	ensure_complaint_sla()
 	# Figures for existing customers, set-based, committed in batches.
 	from crm_pack.services.ledger_sync import recompute_all
 
@@ -31,14 +35,24 @@ def ensure_roles() -> None:
 			)
 
 
+def ensure_complaint_sla() -> None:
+	"""The default complaint service level on ERPNext's SLA engine (also a patch)."""
+	from crm_pack.services.service_levels import ensure_complaint_sla as ensure
+
+	ensure()
+
+
 def ensure_crm_customers_for_all() -> None:
-	"""Patch entry point: a CRM Customer for every Customer that lacks one."""
+	"""A CRM Customer for every Customer that lacks one (also a patch)."""
 	from crm_pack.services.customer_records import ensure_for_customers
 
 	ensure_for_customers()
 
 
 def before_uninstall() -> None:
+	from crm_pack.services.service_levels import remove_complaint_sla
+
+	remove_complaint_sla()
 	# Timeline comments and versions that point at our records would otherwise outlive them.
 	for doctype in ("CRM Customer", "Customer Interaction", "Implementation Project"):
 		frappe.db.delete("Comment", {"reference_doctype": doctype})

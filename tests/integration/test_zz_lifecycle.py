@@ -16,6 +16,17 @@ from tests.integration.conftest import SITE, SITES_PATH
 
 pytestmark = pytest.mark.lifecycle
 
+# Records crm_pack itself creates in ERPNext doctypes on install (the complaint service level
+# and its weekend calendar) and removes on uninstall; every other ERPNext row must stay.
+CREATED_BY_CRM_PACK = {
+	"Service Level Agreement",
+	"Service Level Priority",
+	"Service Day",
+	"SLA Fulfilled On Status",
+	"Pause SLA On Status",
+	"Holiday List",
+	"Holiday",
+}
 WATCHED = (
 	"Customer",
 	"Sales Invoice",
@@ -47,7 +58,7 @@ def erpnext_doctypes() -> list[str]:
 		"DocType", filters={"module": ("in", modules), "issingle": 0, "is_virtual": 0}, pluck="name"
 	)
 	existing = set(frappe.db.get_tables())
-	return sorted(d for d in doctypes if f"tab{d}" in existing)
+	return sorted(d for d in doctypes if f"tab{d}" in existing and d not in CREATED_BY_CRM_PACK)
 
 
 def snapshot() -> dict:
@@ -79,6 +90,8 @@ def test_install_use_uninstall_reinstall_keeps_every_erpnext_row():
 	frappe.clear_cache()
 	assert "crm_pack" not in frappe.get_installed_apps()
 	assert not frappe.db.table_exists("CRM Customer")
+	assert not frappe.db.exists("Service Level Agreement", {"document_type": "Customer Interaction"})
+	assert not frappe.db.exists("Custom Field", {"dt": "Customer Interaction"})
 	assert snapshot() == before
 	frappe.db.commit()
 

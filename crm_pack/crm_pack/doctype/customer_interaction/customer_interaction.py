@@ -23,6 +23,11 @@ class CustomerInteraction(Document):
 			)
 		)
 		self.validate_reference_belongs_to_customer()
+		# ERPNext's SLA engine stamps the first response on a reply; for an interaction,
+		# leaving "Open" is that reply (the engine runs after this, on validate).
+		before = self.get_doc_before_save()
+		if before and before.status == "Open" and self.status != "Open":
+			self.flags.on_first_reply = True
 
 	def on_update(self):
 		follow_ups.sync_assignment(self)

@@ -1,0 +1,5 @@
+from crm_pack.install import ensure_crm_customers_for_all
+
+
+def execute():
+	ensure_crm_customers_for_all()

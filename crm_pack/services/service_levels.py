@@ -1,0 +1,111 @@
+"""Complaint service levels through ERPNext's own Service Level Agreement engine.
+
+ERPNext's SLA serves any doctype that is not single, child or submittable, lives
+outside the core modules and has a `status` field — Customer Interaction qualifies.
+Saving an agreement for it adds the engine's fields (priority, response_by,
+sla_resolution_by, first_responded_on, agreement_status, …) as custom fields, and
+ERPNext's own validate hook keeps the clocks, pauses and breach marks. crm_pack only
+ships a sensible default agreement for complaints; companies edit it in ERPNext.
+"""
+
+import datetime as dt
+
+import frappe
+from frappe import _
+
+SLA_NAME = "CRM Complaints"
+HOLIDAY_LIST = "CRM Pack Service Calendar"
+# priority: (response hours, resolution hours) — "reply within 24 hours", not "reply quickly"
+TARGETS = {"High": (4, 24), "Medium": (24, 72), "Low": (48, 120)}
+WORKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+
+
+def ensure_complaint_sla() -> str | None:
+	"""Creates the default complaint agreement once; an existing one is left as the business set it."""
+	if frappe.db.exists("Service Level Agreement", {"document_type": "Customer Interaction"}):
+		return None
+	# ERPNext applies agreements only while SLA tracking is on (Support Settings).
+	frappe.db.set_single_value("Support Settings", "track_service_level_agreement", 1)
+	for priority in TARGETS:
+		if not frappe.db.exists("Issue Priority", priority):
+			frappe.get_doc({"doctype": "Issue Priority", "name": priority}).insert(ignore_permissions=True)
+	sla = frappe.get_doc(
+		{
+			"doctype": "Service Level Agreement",
+			"service_level": SLA_NAME,
+			"document_type": "Customer Interaction",
+			"description": _("Response and resolution targets for customer complaints."),
+			"enabled": 1,
+			"default_priority": "Medium",
+			"apply_sla_for_resolution": 1,
+			"holiday_list": _holiday_list(),
+			"condition": 'doc.interaction_type == "Complaint"',
+			"priorities": [
+				{
+					"priority": priority,
+					"default_priority": int(priority == "Medium"),
+					"response_time": hours * 3600,
+					"resolution_time": resolution * 3600,
+				}
+				for priority, (hours, resolution) in TARGETS.items()
+			],
+			"support_and_resolution": [
+				{"workday": day, "start_time": "09:00:00", "end_time": "18:00:00"} for day in WORKDAYS
+			],
+			"sla_fulfilled_on": [{"status": "Resolved"}, {"status": "Closed"}],
+			"pause_sla_on": [{"status": "On Hold"}],
+		}
+	)
+	sla.insert(ignore_permissions=True)
+	# ERPNext caches which doctypes have an agreement; ours must be in that list at once.
+	from erpnext.support.doctype.service_level_agreement.service_level_agreement import (
+		set_documents_with_active_service_level_agreement,
+	)
+
+	set_documents_with_active_service_level_agreement()
+	return sla.name
+
+
+def complaint_sla() -> str | None:
+	return frappe.db.get_value(
+		"Service Level Agreement", {"service_level": SLA_NAME, "document_type": "Customer Interaction"}
+	)
+
+
+def _holiday_list() -> str:
+	"""The default company's holiday list, else a calendar of weekends we keep for the agreement."""
+	company = frappe.defaults.get_global_default("company")
+	existing = company and frappe.get_cached_value("Company", company, "default_holiday_list")
+	if existing:
+		return existing
+	if not frappe.db.exists("Holiday List", HOLIDAY_LIST):
+		year = dt.date.today().year
+		holidays = frappe.get_doc(
+			{
+				"doctype": "Holiday List",
+				"holiday_list_name": HOLIDAY_LIST,
+				"from_date": f"{year - 1}-01-01",
+				"to_date": f"{year + 2}-12-31",
+			}
+		)
+		for day in ("Saturday", "Sunday"):
+			holidays.weekly_off = day
+			holidays.get_weekly_off_dates()
+		holidays.weekly_off = None
+		holidays.insert(ignore_permissions=True)
+	return HOLIDAY_LIST
+
+
+def remove_complaint_sla() -> None:
+	"""Uninstall: the agreement and the fields ERPNext added to Customer Interaction go too."""
+	for name in frappe.get_all(
+		"Service Level Agreement", {"document_type": "Customer Interaction"}, pluck="name"
+	):
+		frappe.delete_doc("Service Level Agreement", name, ignore_permissions=True, force=True)
+	for name in frappe.get_all("Custom Field", {"dt": "Customer Interaction"}, pluck="name"):
+		frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
+	if frappe.db.exists("Holiday List", HOLIDAY_LIST):
+		frappe.delete_doc("Holiday List", HOLIDAY_LIST, ignore_permissions=True, force=True)
+	if not frappe.db.count("Service Level Agreement"):
+		# nothing left to track: leave Support Settings as a site without agreements has it
+		frappe.db.set_single_value("Support Settings", "track_service_level_agreement", 0)
