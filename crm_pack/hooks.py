@@ -65,6 +65,10 @@ scheduler_events = {
 		# Customers whose figures could not be refreshed at once (see ledger_sync).
 		"*/5 * * * *": ["crm_pack.services.ledger_sync.recompute_dirty"],
 	},
+	"hourly": [
+		# complaint service levels: warn CRM Managers before a target falls due, and at breach
+		"crm_pack.services.service_levels.escalate",
+	],
 	"daily": [
 		"crm_pack.services.follow_ups.remind_due_follow_ups",
 	],

@@ -109,3 +109,63 @@ def remove_complaint_sla() -> None:
 	if not frappe.db.count("Service Level Agreement"):
 		# nothing left to track: leave Support Settings as a site without agreements has it
 		frappe.db.set_single_value("Support Settings", "track_service_level_agreement", 0)
+
+
+WARN_BEFORE = dt.timedelta(hours=1)
+
+
+def escalate(now: dt.datetime | None = None) -> dict[str, int]:
+	"""Scheduler (hourly): tell CRM Managers about complaints an hour before a target
+	falls due ("Warned") and once it is missed ("Breached"), each step once."""
+	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
+	from frappe.utils import now_datetime
+
+	now = now or now_datetime()
+	managers = [
+		u
+		for u in frappe.get_all(
+			"Has Role", filters={"role": "CRM Manager", "parenttype": "User"}, pluck="parent"
+		)
+		if frappe.db.get_value("User", u, "enabled")
+	]
+	open_complaints = frappe.get_all(
+		"Customer Interaction",
+		filters={"agreement_status": ("in", ("First Response Due", "Resolution Due"))},
+		fields=[
+			"name",
+			"subject",
+			"customer",
+			"agreement_status",
+			"response_by",
+			"sla_resolution_by",
+			"escalation_stage",
+		],
+	)
+	counts = {"Warned": 0, "Breached": 0}
+	for c in open_complaints:
+		due = c.response_by if c.agreement_status == "First Response Due" else c.sla_resolution_by
+		if not due:
+			continue
+		stage = "Breached" if now > due else "Warned" if now > due - WARN_BEFORE else None
+		if not stage or c.escalation_stage == stage or (c.escalation_stage == "Breached"):
+			continue
+		target = _("first response") if c.agreement_status == "First Response Due" else _("resolution")
+		subject = (
+			_("Complaint {0} ({1}) missed its {2} target of {3}.")
+			if stage == "Breached"
+			else _("Complaint {0} ({1}) reaches its {2} target at {3}.")
+		).format(c.name, c.customer, target, due)
+		if managers:
+			make_notification_logs(
+				{
+					"type": "Alert",
+					"document_type": "Customer Interaction",
+					"document_name": c.name,
+					"subject": subject,
+					"from_user": "Administrator",
+				},
+				managers,
+			)
+		frappe.db.set_value("Customer Interaction", c.name, "escalation_stage", stage, update_modified=False)
+		counts[stage] += 1
+	return counts

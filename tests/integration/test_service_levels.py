@@ -87,3 +87,18 @@ def test_resolution_in_time_is_fulfilled():
 	respond(doc, "Resolved", dt.datetime(2026, 11, 23, 11, 0))
 	assert doc.first_responded_on <= doc.response_by
 	assert doc.agreement_status == "Fulfilled"
+
+
+def test_crm_managers_are_warned_before_and_told_at_breach():
+	from crm_pack.services.service_levels import escalate
+
+	doc = complaint("High")  # first response due Monday 12:00
+	counts = escalate(now=dt.datetime(2026, 11, 23, 11, 30))
+	assert counts["Warned"] >= 1
+	assert frappe.db.get_value("Customer Interaction", doc.name, "escalation_stage") == "Warned"
+	assert escalate(now=dt.datetime(2026, 11, 23, 11, 40))["Warned"] == 0  # once only
+	escalate(now=dt.datetime(2026, 11, 23, 12, 30))
+	assert frappe.db.get_value("Customer Interaction", doc.name, "escalation_stage") == "Breached"
+	assert frappe.db.exists(
+		"Notification Log", {"for_user": "crm.manager@crm-pack.test", "document_name": doc.name}
+	)
