@@ -5,6 +5,7 @@ from frappe import _
 
 from crm_pack.analytics import abc
 from crm_pack.analytics.report_rows import tier_summary
+from crm_pack.utils.reports import column, customer_columns
 
 
 def execute(filters: dict | None = None):
@@ -61,29 +62,9 @@ def execute(filters: dict | None = None):
 
 def _columns():
 	return [
-		{
-			"label": _("Customer"),
-			"fieldname": "customer",
-			"fieldtype": "Link",
-			"options": "CRM Customer",
-			"width": 180,
-		},
-		{"label": _("Customer Name"), "fieldname": "customer_name", "fieldtype": "Data", "width": 180},
-		{"label": _("Tier"), "fieldname": "abc_tier", "fieldtype": "Data", "width": 60},
-		{
-			"label": _("Owner"),
-			"fieldname": "relationship_owner",
-			"fieldtype": "Link",
-			"options": "User",
-			"width": 150,
-		},
-		{"label": _("Net Revenue"), "fieldname": "net_revenue", "fieldtype": "Currency", "width": 130},
-		{
-			"label": _("Cumulative Revenue %"),
-			"fieldname": "cumulative_share",
-			"fieldtype": "Percent",
-			"width": 120,
-		},
-		{"label": _("Customers %"), "fieldname": "customer_share", "fieldtype": "Percent", "width": 100},
-		{"label": _("A Without Owner"), "fieldname": "needs_owner", "fieldtype": "Check", "width": 110},
+		*customer_columns("customer"),
+		column(_("Net Revenue"), "net_revenue", "Currency", width=130),
+		column(_("Cumulative Revenue %"), "cumulative_share", "Percent", width=120),
+		column(_("Customers %"), "customer_share", "Percent", width=100),
+		column(_("A Without Owner"), "needs_owner", "Check", width=110),
 	]

@@ -3,6 +3,8 @@
 import frappe
 from frappe import _
 
+from crm_pack.utils.reports import column, customer_columns
+
 LEVELS = ("High", "Medium", "Low", "One-off", "New")
 
 
@@ -40,26 +42,11 @@ def execute(filters: dict | None = None):
 		"type": "bar",
 	}
 	columns = [
-		{
-			"label": _("Customer"),
-			"fieldname": "name",
-			"fieldtype": "Link",
-			"options": "CRM Customer",
-			"width": 180,
-		},
-		{"label": _("Customer Name"), "fieldname": "customer_name", "fieldtype": "Data", "width": 170},
-		{"label": _("Tier"), "fieldname": "abc_tier", "fieldtype": "Data", "width": 60},
-		{
-			"label": _("Owner"),
-			"fieldname": "relationship_owner",
-			"fieldtype": "Link",
-			"options": "User",
-			"width": 150,
-		},
-		{"label": _("Risk"), "fieldname": "churn_risk_level", "fieldtype": "Data", "width": 80},
-		{"label": _("Score"), "fieldname": "churn_risk_score", "fieldtype": "Percent", "width": 80},
-		{"label": _("Why"), "fieldname": "churn_risk_reason", "fieldtype": "Data", "width": 380},
-		{"label": _("Last Invoice"), "fieldname": "last_invoice_date", "fieldtype": "Date", "width": 100},
-		{"label": _("Lifetime Value"), "fieldname": "clv_total", "fieldtype": "Currency", "width": 120},
+		*customer_columns(),
+		column(_("Risk"), "churn_risk_level", width=80),
+		column(_("Score"), "churn_risk_score", "Percent", width=80),
+		column(_("Why"), "churn_risk_reason", width=380),
+		column(_("Last Invoice"), "last_invoice_date", "Date", width=100),
+		column(_("Lifetime Value"), "clv_total", "Currency", width=120),
 	]
 	return columns, data, None, chart

@@ -3,6 +3,8 @@
 import frappe
 from frappe import _
 
+from crm_pack.utils.reports import column, customer_columns
+
 PARTS = (
 	("clv_base_profit", "CLV 1: Base Profit"),
 	("clv_cross_sell_profit", "CLV 2: Cross/Up-sell"),
@@ -42,21 +44,10 @@ def execute(filters: dict | None = None):
 		"barOptions": {"stacked": 1},
 	}
 	columns = [
-		{
-			"label": _("Customer"),
-			"fieldname": "name",
-			"fieldtype": "Link",
-			"options": "CRM Customer",
-			"width": 180,
-		},
-		{"label": _("Customer Name"), "fieldname": "customer_name", "fieldtype": "Data", "width": 170},
-		{"label": _("Tier"), "fieldname": "abc_tier", "fieldtype": "Data", "width": 60},
-		*(
-			{"label": _(label), "fieldname": field, "fieldtype": "Currency", "width": 130}
-			for field, label in PARTS
-		),
-		{"label": _("Lifetime Value"), "fieldname": "clv_total", "fieldtype": "Currency", "width": 130},
-		{"label": _("Projected"), "fieldname": "clv_projected", "fieldtype": "Currency", "width": 130},
-		{"label": _("How"), "fieldname": "clv_explanation", "fieldtype": "Data", "width": 300},
+		*customer_columns(with_owner=False),
+		*(column(_(label), field, "Currency", width=130) for field, label in PARTS),
+		column(_("Lifetime Value"), "clv_total", "Currency", width=130),
+		column(_("Projected"), "clv_projected", "Currency", width=130),
+		column(_("How"), "clv_explanation", width=300),
 	]
 	return columns, data, None, chart

@@ -3,6 +3,8 @@
 import frappe
 from frappe import _
 
+from crm_pack.utils.reports import column
+
 FIELDS = (
 	"name",
 	"project_name",
@@ -58,19 +60,19 @@ def _columns():
 		}
 
 	return [
-		col(_("Project"), "name", "Link", "Implementation Project", 140),
-		col(_("Project Name"), "project_name", width=180),
-		col(_("Customer"), "customer", "Link", "CRM Customer", 160),
-		col(_("Status"), "status", width=100),
-		col(_("Current Phase"), "current_phase", width=150),
-		col(_("Project Manager"), "project_manager", "Link", "User", 150),
-		col(_("Planned Go-live"), "planned_go_live_date", "Date", width=110),
-		col(_("Days Behind"), "schedule_slip_days", "Int", width=100),
-		col(_("Open High Risks"), "open_high_risks", "Int", width=110),
-		col(_("Scope Changes"), "scope_change_count", "Int", width=110),
-		col(_("Adoption"), "adoption_percent", "Percent", width=100),
-		col(_("Sales Order"), "sales_order", "Link", "Sales Order", 140),
-		col(_("Billed"), "sales_order_billed_percent", "Percent", width=90),
-		col(_("Health"), "health_score", "Percent", width=90),
-		col(_("Why"), "health_reasons", width=300),
+		column(_("Project"), "name", "Link", "Implementation Project", 140),
+		column(_("Project Name"), "project_name", width=180),
+		column(_("Customer"), "customer", "Link", "CRM Customer", 160),
+		column(_("Status"), "status", width=100),
+		column(_("Current Phase"), "current_phase", width=150),
+		column(_("Project Manager"), "project_manager", "Link", "User", 150),
+		column(_("Planned Go-live"), "planned_go_live_date", "Date", width=110),
+		column(_("Days Behind"), "schedule_slip_days", "Int", width=100),
+		column(_("Open High Risks"), "open_high_risks", "Int", width=110),
+		column(_("Scope Changes"), "scope_change_count", "Int", width=110),
+		column(_("Adoption"), "adoption_percent", "Percent", width=100),
+		column(_("Sales Order"), "sales_order", "Link", "Sales Order", 140),
+		column(_("Billed"), "sales_order_billed_percent", "Percent", width=90),
+		column(_("Health"), "health_score", "Percent", width=90),
+		column(_("Why"), "health_reasons", width=300),
 	]

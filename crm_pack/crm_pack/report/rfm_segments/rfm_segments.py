@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 
 from crm_pack.analytics.report_rows import segment_counts
+from crm_pack.utils.reports import column, customer_columns
 
 
 def execute(filters: dict | None = None):
@@ -34,25 +35,10 @@ def execute(filters: dict | None = None):
 		"type": "bar",
 	}
 	columns = [
-		{
-			"label": _("Customer"),
-			"fieldname": "name",
-			"fieldtype": "Link",
-			"options": "CRM Customer",
-			"width": 180,
-		},
-		{"label": _("Customer Name"), "fieldname": "customer_name", "fieldtype": "Data", "width": 170},
-		{"label": _("Segment"), "fieldname": "rfm_segment", "fieldtype": "Data", "width": 150},
-		{"label": _("R F M"), "fieldname": "rfm_score", "fieldtype": "Data", "width": 70},
-		{"label": _("Tier"), "fieldname": "abc_tier", "fieldtype": "Data", "width": 60},
-		{
-			"label": _("Owner"),
-			"fieldname": "relationship_owner",
-			"fieldtype": "Link",
-			"options": "User",
-			"width": 150,
-		},
-		{"label": _("Last Invoice"), "fieldname": "last_invoice_date", "fieldtype": "Date", "width": 100},
-		{"label": _("Total Billed"), "fieldname": "total_billed", "fieldtype": "Currency", "width": 120},
+		*customer_columns(),
+		column(_("Segment"), "rfm_segment", width=150),
+		column(_("R F M"), "rfm_score", width=70),
+		column(_("Last Invoice"), "last_invoice_date", "Date", width=100),
+		column(_("Total Billed"), "total_billed", "Currency", width=120),
 	]
 	return columns, data, None, chart
