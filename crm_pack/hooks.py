@@ -38,8 +38,23 @@ doc_events = {
 	},
 	"Sales Invoice": {
 		"on_submit": "crm_pack.overrides.ledger_events.refresh_customers",
-		"on_cancel": "crm_pack.overrides.ledger_events.refresh_customers",
+		"on_cancel": [
+			"crm_pack.overrides.ledger_events.refresh_customers",
+			# a cancelled credit note no longer costs the complaint it came from
+			"crm_pack.services.complaint_costs.on_document_cancelled",
+		],
 		"on_update_after_submit": "crm_pack.overrides.ledger_events.refresh_customers",
+	},
+	"Delivery Note": {
+		"on_cancel": "crm_pack.services.complaint_costs.on_document_cancelled",
+	},
+	# emails to and from customers become interactions
+	"Communication": {
+		"after_insert": "crm_pack.services.email_interactions.on_communication_insert",
+	},
+	# ERPNext accepts negative targets; an agreement for interactions must not
+	"Service Level Agreement": {
+		"validate": "crm_pack.services.service_levels.validate_targets",
 	},
 	"Payment Entry": {
 		"on_submit": "crm_pack.overrides.ledger_events.refresh_customers",
@@ -57,7 +72,11 @@ doc_events = {
 }
 
 additional_timeline_content = {
-	"CRM Customer": ["crm_pack.services.timeline.ledger_documents"],
+	"CRM Customer": [
+		"crm_pack.services.timeline.ledger_documents",
+		"crm_pack.services.timeline.interactions",
+	],
+	"Customer": ["crm_pack.services.timeline.interactions"],
 }
 
 scheduler_events = {

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from crm_pack.problems import Problem, _
+from crm_pack.problems import Label, Problem, _
 
 REFERENCE_DOCTYPES = ("Sales Order", "Sales Invoice", "Implementation Project")
 
@@ -49,4 +49,71 @@ def check_interaction(
 		problems.append(
 			Problem("reference_name", _("Choose which {0} this interaction refers to."), (reference_doctype,))
 		)
+	return problems
+
+
+COST_DOCTYPES = ("Sales Invoice", "Delivery Note", "Warranty Claim")
+COSTS_TABLE = Label("Documents this Complaint Caused")
+
+
+def check_cost_row(
+	*,
+	idx: int,
+	interaction_type: str,
+	document_type: str,
+	document: str,
+	customer: str,
+	found: dict | None,
+) -> list[Problem]:
+	"""A complaint's cost row must point at a document of the same customer that a complaint
+	can cause: a submitted credit note, a submitted return delivery, or a warranty claim.
+	`found` holds the document's customer, docstatus and is_return (None: not found)."""
+	row = (COSTS_TABLE, idx)
+	doc_label = Label(document_type)
+	if interaction_type != "Complaint":
+		message, args = _("Only a complaint can have credit notes, returns or warranty claims linked."), ()
+	elif document_type not in COST_DOCTYPES:
+		message = _(
+			"Link a Sales Invoice (credit note), Delivery Note (return) or Warranty Claim, not a {0}."
+		)
+		args = (doc_label,)
+	elif not found:
+		message, args = _("{0} {1} does not exist."), (doc_label, document)
+	elif found.get("customer") != customer:
+		message = _("{0} {1} belongs to customer {2}, not to {3}.")
+		args = (doc_label, document, found.get("customer"), customer)
+	elif document_type != "Warranty Claim" and not found.get("is_return"):
+		message = _("{0} {1} is not a return. Link the credit note or return delivery itself.")
+		args = (doc_label, document)
+	elif document_type != "Warranty Claim" and found.get("docstatus") == 0:
+		message, args = _("Submit {0} {1} before linking it as a cost."), (doc_label, document)
+	else:
+		return []
+	return [Problem("costs", message, args, row=row)]
+
+
+def cost_of(document_type: str, found: dict, entered: float) -> float:
+	"""What a linked document cost: a return's value in company currency (zero once it is
+	cancelled); a warranty claim carries no amount in ERPNext, so the entered cost stands."""
+	if document_type == "Warranty Claim":
+		return max(entered or 0.0, 0.0)
+	if found.get("docstatus") != 1:
+		return 0.0
+	return abs(found.get("base_grand_total") or 0.0)
+
+
+def check_service_level_targets(priorities: list[tuple[int, str, float, float]]) -> list[Problem]:
+	"""(row, priority, response seconds, resolution seconds) of an agreement for interactions:
+	targets are durations from now, so each must be positive."""
+	problems = []
+	for idx, priority, response, resolution in priorities:
+		if (response or 0) <= 0 or (resolution or 0) < 0:
+			problems.append(
+				Problem(
+					"priorities",
+					_("Priority {0}: response and resolution times must be positive durations."),
+					(priority,),
+					row=(Label("Priorities"), idx),
+				)
+			)
 	return problems

@@ -36,6 +36,7 @@ def check_settings(
 	default_margin_percent: float,
 	stale_after_days: int,
 	ledger_batch_size: int,
+	scorecard_attribution_days: int = 30,
 ) -> list[Problem]:
 	problems = []
 	if not 0 < abc_a_share < abc_b_share <= 100:
@@ -52,4 +53,12 @@ def check_settings(
 		problems.append(Problem("stale_after_days", _("Stale after must be at least 1 day.")))
 	if ledger_batch_size < 1:
 		problems.append(Problem("ledger_batch_size", _("Batch size must be at least 1.")))
+	if scorecard_attribution_days < 1:
+		problems.append(
+			Problem(
+				"scorecard_attribution_days",
+				_("Orders follow interactions within at least 1 day, not {0}."),
+				(scorecard_attribution_days,),
+			)
+		)
 	return problems

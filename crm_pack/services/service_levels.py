@@ -13,6 +13,9 @@ import datetime as dt
 import frappe
 from frappe import _
 
+from crm_pack.interactions.rules import check_service_level_targets
+from crm_pack.utils.validation import throw_problems
+
 SLA_NAME = "CRM Complaints"
 HOLIDAY_LIST = "CRM Pack Service Calendar"
 # priority: (response hours, resolution hours) — "reply within 24 hours", not "reply quickly"
@@ -169,3 +172,15 @@ def escalate(now: dt.datetime | None = None) -> dict[str, int]:
 		frappe.db.set_value("Customer Interaction", c.name, "escalation_stage", stage, update_modified=False)
 		counts[stage] += 1
 	return counts
+
+
+def validate_targets(doc, method=None) -> None:
+	"""doc_event (Service Level Agreement validate), for agreements on interactions only:
+	ERPNext's own agreements keep ERPNext's rules."""
+	if doc.document_type != "Customer Interaction":
+		return
+	throw_problems(
+		check_service_level_targets(
+			[(p.idx, p.priority, p.response_time, p.resolution_time) for p in doc.priorities]
+		)
+	)

@@ -3,6 +3,7 @@
 Nothing is written at submit time: the entries come from ERPNext's own Version
 records, so they cost the submit nothing and cannot disagree with the documents."""
 
+import html
 import json
 
 import frappe
@@ -62,3 +63,46 @@ def _entry(doctype: str, doc, action: str, when) -> dict:
 		"creation": when,
 		"content": message.format(_(doctype), link, fmt_money(doc.grand_total, currency=doc.currency)),
 	}
+
+
+INTERACTION_ICONS = {"Email": "mail", "Phone": "call", "Visit": "map"}
+
+
+def interactions(doctype: str, docname: str) -> list[dict]:
+	"""The customer's interactions, on the CRM Customer and on ERPNext's Customer timeline
+	(both are named after the customer). Read with the user's permissions."""
+	if not frappe.has_permission("Customer Interaction", "read"):
+		return []
+	rows = frappe.get_list(
+		"Customer Interaction",
+		filters={"customer": docname},
+		fields=[
+			"name",
+			"interaction_datetime",
+			"channel",
+			"direction",
+			"interaction_type",
+			"subject",
+			"handled_by",
+		],
+		order_by="interaction_datetime desc",
+		limit=LIMIT,
+	)
+	def escape(value: str) -> str:
+		# frappe may have stored the text already escaped: normalise, then escape once
+		return frappe.utils.escape_html(html.unescape(value))
+
+	return [
+		{
+			"icon": INTERACTION_ICONS.get(r.channel, "message-1"),
+			"creation": r.interaction_datetime,
+			"content": _("{0} ({1}, {2}): {3} — {4}").format(
+				f'<a href="/app/customer-interaction/{escape(r.name)}">{escape(_(r.interaction_type))}</a>',
+				escape(_(r.channel)),
+				escape(_(r.direction)),
+				escape(r.subject or ""),
+				escape(r.handled_by or _("nobody assigned")),
+			),
+		}
+		for r in rows
+	]

@@ -10,6 +10,8 @@ FIELDS = (
 	"churn_new_customer_days",
 	"churn_default_interval_days",
 	"sync_refresh_max_vouchers",
+	"scorecard_attribution_days",
+	"log_emails_as_interactions",
 )
 
 

@@ -3,6 +3,12 @@ frappe.ui.form.on("Customer", {
 	refresh(frm) {
 		// Users without access to CRM records see the form exactly as ERPNext shows it.
 		if (frm.is_new() || !frappe.model.can_read("CRM Customer")) return;
+		if (frappe.model.can_create("Customer Interaction")) {
+			// quick entry: channel, type, subject and follow-up date in a dialog, without leaving the customer
+			frm.add_custom_button(__("Log Interaction"), () =>
+				frappe.new_doc("Customer Interaction", { customer: frm.doc.name })
+			);
+		}
 		frappe
 			.call("crm_pack.api.ledger.get_customer_summary", { customer: frm.doc.name })
 			.then(({ message: s }) => {

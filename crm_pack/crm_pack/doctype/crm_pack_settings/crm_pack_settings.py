@@ -14,5 +14,6 @@ class CRMPackSettings(Document):
 				default_margin_percent=flt(self.default_margin_percent),
 				stale_after_days=cint(self.stale_after_days),
 				ledger_batch_size=cint(self.ledger_batch_size),
+				scorecard_attribution_days=cint(self.scorecard_attribution_days),
 			)
 		)

@@ -1,10 +1,10 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import get_datetime, getdate
+from frappe.utils import get_datetime, getdate, now_datetime, nowdate
 
 from crm_pack.interactions.rules import check_interaction
-from crm_pack.services import follow_ups
+from crm_pack.services import complaint_costs, follow_ups
 from crm_pack.utils.validation import throw_problems
 
 
@@ -23,11 +23,27 @@ class CustomerInteraction(Document):
 			)
 		)
 		self.validate_reference_belongs_to_customer()
+		throw_problems(complaint_costs.fill(self))
+		self.stamp_follow_up_done()
 		# ERPNext's SLA engine stamps the first response on a reply; for an interaction,
 		# leaving "Open" is that reply (the engine runs after this, on validate).
 		before = self.get_doc_before_save()
 		if before and before.status == "Open" and self.status != "Open":
 			self.flags.on_first_reply = True
+			# interactions without an agreement get their first response stamped here, so the
+			# scorecard's response time covers every interaction, not just complaints
+			if (
+				not self.get("service_level_agreement")
+				and self.meta.has_field("first_responded_on")
+				and not self.get("first_responded_on")
+			):
+				self.first_responded_on = now_datetime()
+
+	def stamp_follow_up_done(self):
+		if self.follow_up_done and not self.follow_up_done_on:
+			self.follow_up_done_on = nowdate()
+		elif not self.follow_up_done:
+			self.follow_up_done_on = None
 
 	def on_update(self):
 		follow_ups.sync_assignment(self)
