@@ -22,6 +22,18 @@ override_doctype_dashboards = {
 	"Customer": "crm_pack.overrides.customer.get_dashboard_data",
 }
 
+# A CRM User sees the customers they own or are on the team of (services/record_access.py).
+permission_query_conditions = {
+	"CRM Customer": "crm_pack.services.record_access.customer_conditions",
+	"Customer Interaction": "crm_pack.services.record_access.interaction_conditions",
+	"Implementation Project": "crm_pack.services.record_access.project_conditions",
+}
+has_permission = {
+	"CRM Customer": "crm_pack.services.record_access.has_customer_permission",
+	"Customer Interaction": "crm_pack.services.record_access.has_interaction_permission",
+	"Implementation Project": "crm_pack.services.record_access.has_project_permission",
+}
+
 doc_events = {
 	"Customer": {
 		"after_insert": "crm_pack.overrides.customer.after_insert",
@@ -90,6 +102,8 @@ scheduler_events = {
 	],
 	"daily": [
 		"crm_pack.services.follow_ups.remind_due_follow_ups",
+		# stale customers and data-quality scores
+		"crm_pack.services.data_quality.recompute_all_job",
 	],
 	"daily_long": [
 		# Overdue amounts change with the calendar, not with documents.

@@ -21,6 +21,10 @@ def after_install() -> None:
 	from crm_pack.services.ledger_sync import recompute_all
 
 	recompute_all(commit=True)
+	from crm_pack.services import data_quality
+
+	data_quality.recompute()
+	frappe.db.commit()
 
 
 def after_migrate() -> None:

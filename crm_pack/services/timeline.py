@@ -88,6 +88,7 @@ def interactions(doctype: str, docname: str) -> list[dict]:
 		order_by="interaction_datetime desc",
 		limit=LIMIT,
 	)
+
 	def escape(value: str) -> str:
 		# frappe may have stored the text already escaped: normalise, then escape once
 		return frappe.utils.escape_html(html.unescape(value))

@@ -107,18 +107,18 @@ def test_bad_dates_are_refused(history):
 
 
 def test_crm_user_sees_only_customers_they_may_read(history):
+	"""A CRM User sees the customers they own or are on the team of (record-level access)."""
 	other = factories.customer()
 	factories.sales_invoice(other, 60)
-	frappe.get_doc(
-		{
-			"doctype": "User Permission",
-			"user": "crm.user@crm-pack.test",
-			"allow": "CRM Customer",
-			"for_value": history,
-		}
-	).insert(ignore_permissions=True)
+	teamed = factories.customer()
+	factories.sales_invoice(teamed, 70)
+	frappe.db.set_value("CRM Customer", history, "relationship_owner", "crm.user@crm-pack.test")
+	crm = frappe.get_doc("CRM Customer", teamed)
+	crm.append("team", {"user": "crm.user@crm-pack.test", "team_role": "Support"})
+	crm.save()
 	frappe.set_user("crm.user@crm-pack.test")
 	_cols, data, *_ = execute(filters(None))
-	assert {r["customer"] for r in data} == {history}
+	assert {r["customer"] for r in data if r.get("customer")} >= {history, teamed}
+	assert other not in {r.get("customer") for r in data}
 	with pytest.raises(frappe.PermissionError):
 		execute(filters(other))

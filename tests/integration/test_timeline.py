@@ -40,6 +40,7 @@ def test_crm_customer_form_opens_for_crm_and_accounts_users():
 
 	cust = factories.customer()
 	factories.sales_invoice(cust, 100)
+	frappe.db.set_value("CRM Customer", cust, "relationship_owner", "crm.user@crm-pack.test")
 	for user in ("crm.user@crm-pack.test", "accounts.user@crm-pack.test"):
 		frappe.set_user(user)
 		frappe.response.docs = []

@@ -127,3 +127,20 @@ def test_interaction_satisfaction_and_follow_up_done():
 	assert fields(check_interaction(**base, satisfaction=6)) == ["satisfaction"]
 	assert check_interaction(**base, satisfaction=0) == []
 	assert fields(check_interaction(**base, follow_up_done=True)) == ["follow_up_done"]
+
+
+def test_data_quality_and_staleness():
+	import datetime as dt
+
+	from crm_pack.relationship.quality import is_stale, last_activity, quality
+
+	score, missing = quality(
+		{"owner": True, "contact": True, "email": True, "phone": False, "address": False, "tax_id": True}
+	)
+	assert score == 66.7 and missing == ["phone number", "address"]
+	assert quality({})[0] == 0.0
+	today = dt.date(2026, 11, 23)
+	assert last_activity(None, dt.date(2026, 1, 5), dt.date(2026, 3, 1)) == dt.date(2026, 3, 1)
+	assert is_stale(dt.date(2026, 5, 1), dt.date(2020, 1, 1), today, 180) is True  # 206 days
+	assert is_stale(dt.date(2026, 6, 1), dt.date(2020, 1, 1), today, 180) is False  # 175 days
+	assert is_stale(None, dt.date(2026, 11, 1), today, 180) is False  # new record, nothing yet

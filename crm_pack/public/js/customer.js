@@ -1,4 +1,5 @@
-// ERPNext's Customer form: the CRM record one click away, with its ledger figures.
+// ERPNext's Customer form: the customer 360 (ledger figures, tier, value, risk, latest
+// interactions, open projects) from one call, and the CRM record one click away.
 frappe.ui.form.on("Customer", {
 	refresh(frm) {
 		// Users without access to CRM records see the form exactly as ERPNext shows it.
@@ -10,15 +11,25 @@ frappe.ui.form.on("Customer", {
 			);
 		}
 		frappe
-			.call("crm_pack.api.ledger.get_customer_summary", { customer: frm.doc.name })
-			.then(({ message: s }) => {
-				if (!s) return;
+			.call({
+				method: "crm_pack.api.customer_360.get_customer_360",
+				args: { customer: frm.doc.name },
+				// a customer this user may not see in CRM keeps ERPNext's form, without an error
+				error_handlers: { PermissionError: () => {} },
+				silent: true,
+			})
+			.then(({ message: c }) => {
+				if (!c) return;
+				const s = c.profile;
 				const money = (v) => format_currency(v, s.currency);
 				frm.dashboard.add_indicator(__("Outstanding: {0}", [money(s.outstanding_amount)]), s.outstanding_amount > 0 ? "orange" : "green");
 				if (s.overdue_amount > 0) {
 					frm.dashboard.add_indicator(__("Overdue: {0}", [money(s.overdue_amount)]), "red");
 				}
+				// server-rendered and escaped (crm_pack/api/customer_360.py)
+				frm.dashboard.add_section(c.html, __("Customer 360"));
 				frm.add_custom_button(__("CRM Customer"), () => frappe.set_route("Form", "CRM Customer", frm.doc.name), __("View"));
-			});
+			})
+			.catch(() => {});
 	},
 });

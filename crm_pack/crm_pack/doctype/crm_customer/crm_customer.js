@@ -24,6 +24,12 @@ frappe.ui.form.on("CRM Customer", {
 		frm.add_custom_button(__("New Interaction"), () =>
 			frappe.new_doc("Customer Interaction", { customer: frm.doc.name })
 		);
+		frappe
+			.call("crm_pack.api.customer_360.get_customer_360", { customer: frm.doc.name })
+			.then(({ message: c }) => {
+				// server-rendered and escaped (crm_pack/api/customer_360.py)
+				if (c) frm.dashboard.add_section(c.html, __("Customer 360"));
+			});
 		if (frm.doc.ledger_dirty) {
 			frm.dashboard.set_headline(__("Figures are being recomputed from the ledger."), "orange");
 		}

@@ -18,6 +18,12 @@ class CRMCustomer(Document):
 			)
 		)
 
+	def on_update(self):
+		# owner and team changes move the data-quality score; a few indexed reads
+		from crm_pack.services import data_quality
+
+		data_quality.recompute([self.name])
+
 	def on_trash(self):
 		if frappe.flags.crm_pack_deleting_customer != self.name and frappe.db.exists(
 			"Customer", self.customer

@@ -33,7 +33,15 @@ def execute(filters: dict | None = None):
 		order_by="churn_risk_score desc",
 		limit_page_length=0,
 	)
-	counts = {level: frappe.db.count("CRM Customer", {"churn_risk_level": level}) for level in LEVELS}
+	# counted through get_list, so a CRM User's chart counts only the customers they may see
+	counted = frappe.get_list(
+		"CRM Customer",
+		fields=["churn_risk_level", "count(name) as customers"],
+		filters={"churn_risk_level": ("in", LEVELS)},
+		group_by="churn_risk_level",
+	)
+	by_level = {r.churn_risk_level: r.customers for r in counted}
+	counts = {level: by_level.get(level, 0) for level in LEVELS}
 	chart = {
 		"data": {
 			"labels": [_(level) for level in LEVELS],

@@ -1,0 +1,126 @@
+"""Customer 360: everything a person needs about one customer, in one call — ledger
+figures, tier, lifetime value, churn risk, data quality, latest interactions and open
+projects — as data and as escaped HTML for the CRM Customer and Customer forms."""
+
+import html
+
+import frappe
+from frappe import _
+from frappe.utils import escape_html, fmt_money, format_date
+
+PROFILE_FIELDS = (
+	"name",
+	"customer_name",
+	"currency",
+	"relationship_owner",
+	"lifecycle_stage",
+	"abc_tier",
+	"outstanding_amount",
+	"overdue_amount",
+	"total_billed",
+	"total_paid",
+	"open_orders_amount",
+	"last_order_date",
+	"clv_total",
+	"clv_projected",
+	"churn_risk_level",
+	"churn_risk_reason",
+	"share_of_wallet",
+	"satisfaction_score",
+	"data_quality_score",
+	"data_quality_missing",
+	"is_stale",
+	"notes",
+)
+LATEST = 5
+
+
+@frappe.whitelist()
+def get_customer_360(customer: str) -> dict:
+	frappe.has_permission("CRM Customer", "read", customer, throw=True)
+	profile = frappe.db.get_value("CRM Customer", customer, PROFILE_FIELDS, as_dict=True)
+	if not profile:
+		frappe.throw(_("Customer {0} has no CRM record.").format(customer), frappe.DoesNotExistError)
+	interactions = (
+		frappe.get_list(
+			"Customer Interaction",
+			filters={"customer": customer},
+			fields=["name", "interaction_datetime", "channel", "interaction_type", "subject", "status"],
+			order_by="interaction_datetime desc",
+			limit=LATEST,
+		)
+		if frappe.has_permission("Customer Interaction", "read")
+		else []
+	)
+	projects = (
+		frappe.get_list(
+			"Implementation Project",
+			filters={"customer": customer, "status": ("not in", ("Completed", "Cancelled"))},
+			fields=["name", "project_name", "status", "current_phase", "health_score"],
+			order_by="modified desc",
+		)
+		if frappe.has_permission("Implementation Project", "read")
+		else []
+	)
+	data = {"profile": profile, "interactions": interactions, "projects": projects}
+	return {**data, "html": render(data)}
+
+
+def _text(value) -> str:
+	# stored text may already be escaped by frappe's sanitiser: normalise, then escape once
+	return escape_html(html.unescape(str(value))) if value not in (None, "") else "–"
+
+
+def render(data: dict) -> str:
+	p = data["profile"]
+
+	def money(v):
+		return escape_html(fmt_money(v or 0, currency=p.currency))
+
+	figures = [
+		(_("Outstanding"), money(p.outstanding_amount)),
+		(_("Overdue"), money(p.overdue_amount)),
+		(_("Billed"), money(p.total_billed)),
+		(_("Paid"), money(p.total_paid)),
+		(_("Open Orders"), money(p.open_orders_amount)),
+		(_("Tier"), _text(p.abc_tier)),
+		(_("Lifetime Value"), money(p.clv_total)),
+		(_("Churn Risk"), _text(_(p.churn_risk_level) if p.churn_risk_level else None)),
+		(_("Data Quality"), _text(f"{p.data_quality_score or 0:.0f}%")),
+	]
+	cells = "".join(
+		f'<div class="col-sm-4 crm-360-figure"><div class="text-muted small">{escape_html(label)}</div>'
+		f"<div class='bold'>{value}</div></div>"
+		for label, value in figures
+	)
+	parts = [f'<div class="crm-360"><div class="row">{cells}</div>']
+	if p.churn_risk_reason:
+		parts.append(f'<p class="text-muted small">{_text(p.churn_risk_reason)}</p>')
+	if p.is_stale:
+		parts.append(
+			f'<p class="text-warning small">{escape_html(_("No recent interaction or order: stale."))}</p>'
+		)
+	if p.data_quality_missing:
+		parts.append(
+			f'<p class="text-muted small">{escape_html(_("Missing"))}: {_text(p.data_quality_missing)}</p>'
+		)
+	parts.append(f"<h6>{escape_html(_('Latest Interactions'))}</h6><ul class='list-unstyled'>")
+	for i in data["interactions"]:
+		parts.append(
+			f'<li><a href="/app/customer-interaction/{escape_html(i.name)}">{_text(i.subject)}</a> '
+			f'<span class="text-muted small">{_text(_(i.channel))} · {_text(_(i.status))} · '
+			f"{escape_html(format_date(i.interaction_datetime))}</span></li>"
+		)
+	if not data["interactions"]:
+		parts.append(f"<li class='text-muted'>{escape_html(_('None yet'))}</li>")
+	parts.append(f"</ul><h6>{escape_html(_('Open Projects'))}</h6><ul class='list-unstyled'>")
+	for pr in data["projects"]:
+		parts.append(
+			f'<li><a href="/app/implementation-project/{escape_html(pr.name)}">{_text(pr.project_name)}</a> '
+			f'<span class="text-muted small">{_text(pr.current_phase)} · {escape_html(_("Health"))} '
+			f"{int(pr.health_score or 0)}</span></li>"
+		)
+	if not data["projects"]:
+		parts.append(f"<li class='text-muted'>{escape_html(_('None'))}</li>")
+	parts.append("</ul></div>")
+	return "".join(parts)

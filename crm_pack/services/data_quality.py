@@ -1,0 +1,117 @@
+"""Stale flags and data-quality scores for every CRM Customer, from a handful of grouped
+reads (no query per customer); only changed rows are written. Runs daily."""
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Max
+from frappe.utils import cint, getdate, now_datetime, nowdate
+
+from crm_pack.relationship.quality import is_stale, last_activity, quality
+
+
+def _linked(parenttype: str, customers: list[str] | None) -> dict[str, set[str]]:
+	link = frappe.qb.DocType("Dynamic Link")
+	query = (
+		frappe.qb.from_(link)
+		.select(link.link_name, link.parent)
+		.where((link.parenttype == parenttype) & (link.link_doctype == "Customer"))
+	)
+	if customers:
+		query = query.where(link.link_name.isin(customers))
+	rows = query.run()
+	linked: dict[str, set[str]] = {}
+	for customer, parent in rows:
+		linked.setdefault(customer, set()).add(parent)
+	return linked
+
+
+def recompute(customers: list[str] | None = None) -> int:
+	"""Returns how many CRM Customers changed."""
+	after_days = cint(frappe.db.get_single_value("CRM Pack Settings", "stale_after_days")) or 180
+	today = getdate(nowdate())
+	crm = frappe.qb.DocType("CRM Customer")
+	cust = frappe.qb.DocType("Customer")
+	query = (
+		frappe.qb.from_(crm)
+		.join(cust)
+		.on(cust.name == crm.customer)
+		.select(
+			crm.name,
+			crm.relationship_owner,
+			crm.last_order_date,
+			crm.last_invoice_date,
+			crm.creation,
+			crm.data_quality_score,
+			crm.data_quality_missing,
+			crm.is_stale,
+			crm.last_activity_date,
+			cust.tax_id,
+		)
+	)
+	if customers:
+		query = query.where(crm.name.isin(customers))
+	records = query.run(as_dict=True)
+
+	contacts = _linked("Contact", customers)
+	addresses = _linked("Address", customers)
+	contact = frappe.qb.DocType("Contact")
+	contact_query = frappe.qb.from_(contact).select(
+		contact.name, contact.email_id, contact.phone, contact.mobile_no
+	)
+	if customers:
+		contact_query = contact_query.where(
+			contact.name.isin(sorted(set().union(*contacts.values())) or [""])
+		)
+	contact_facts = {r.name: r for r in contact_query.run(as_dict=True)}
+	interaction = frappe.qb.DocType("Customer Interaction")
+	seen_query = (
+		frappe.qb.from_(interaction)
+		.select(interaction.customer, Max(interaction.interaction_datetime))
+		.groupby(interaction.customer)
+	)
+	if customers:
+		seen_query = seen_query.where(interaction.customer.isin(customers))
+	last_contact = dict(seen_query.run())
+
+	updates = {}
+	for r in records:
+		facts = [contact_facts[c] for c in contacts.get(r.name, ()) if c in contact_facts]
+		score, missing = quality(
+			{
+				"owner": bool(r.relationship_owner),
+				"contact": bool(facts),
+				"email": any(f.email_id for f in facts),
+				"phone": any(f.phone or f.mobile_no for f in facts),
+				"address": bool(addresses.get(r.name)),
+				"tax_id": bool(r.tax_id),
+			}
+		)
+		seen = last_contact.get(r.name)
+		activity = last_activity(
+			getdate(seen) if seen else None,
+			getdate(r.last_order_date) if r.last_order_date else None,
+			getdate(r.last_invoice_date) if r.last_invoice_date else None,
+		)
+		values = {
+			"data_quality_score": score,
+			"data_quality_missing": ", ".join(_(m) for m in missing),
+			"last_activity_date": activity,
+			"is_stale": int(is_stale(activity, getdate(r.creation), today, after_days)),
+		}
+		current = {
+			"data_quality_score": float(r.data_quality_score or 0),
+			"data_quality_missing": r.data_quality_missing or "",
+			"last_activity_date": getdate(r.last_activity_date) if r.last_activity_date else None,
+			"is_stale": cint(r.is_stale),
+		}
+		if values != current:
+			updates[r.name] = {**values, "quality_updated_on": now_datetime()}
+	if updates:
+		frappe.db.bulk_update("CRM Customer", updates, chunk_size=500, update_modified=False)
+	return len(updates)
+
+
+def recompute_all_job() -> None:
+	"""Scheduler (daily): staleness moves with the calendar."""
+	recompute()
+	frappe.db.commit()
