@@ -68,6 +68,15 @@ if ! "$bench/env/bin/python" -c "import pytest" 2>/dev/null; then
 	"$bench/env/bin/python" -m pip install --quiet "pytest>=7" || exit 1
 fi
 
+# --- browser tests (tests/browser): Playwright into the bench's Python where chromium exists ---
+# Playwright drives the system chromium (never a downloaded browser); without chromium
+# the browser tests say in one line why they did not run.
+if [ -x "${CRM_PACK_CHROMIUM:-/usr/bin/chromium}" ] && ! "$bench/env/bin/python" -c "import playwright" 2>/dev/null; then
+	log "installing playwright into the bench's Python (browser tests)"
+	"$bench/env/bin/python" -m pip install --quiet playwright || exit 1
+fi
+# --- end browser tests ---
+
 export PYTHONPATH="$repo${PYTHONPATH:+:$PYTHONPATH}"
 export CRM_PACK_BENCH="$bench" CRM_PACK_SITE="$site"
 bench_cli() { (cd "$bench/sites" && "$bench/env/bin/python" -m frappe.utils.bench_helper frappe "$@"); }

@@ -1,0 +1,173 @@
+"""What the browser tests look at, built through frappe in the test process and committed
+(the site is served by another process). Names are unique per run.
+
+Each workspace card's expected number is its count as the CRM user before this run's
+records, plus the records made here to be counted that the user may read (a CRM User
+sees only the customers they own or are on the team of, and their interactions);
+records made here *not* to be counted (a breach last week, a follow-up still to come
+or done, an A customer with an owner) prove the filters.
+"""
+
+import frappe
+from frappe.utils import add_days, add_to_date, get_datetime, get_first_day_of_week, now_datetime, nowdate
+from frappe.utils.password import update_password
+
+from crm_pack.api import dashboard
+from tests.integration import factories
+
+CRM_USER = "browser.crm@crm-pack.test"
+ACCOUNTS_USER = "browser.accounts@crm-pack.test"
+ZH_USER = "browser.zh@crm-pack.test"
+INVOICE_RATE = 1234.5
+
+
+def ensure_user(email: str, roles: list[str], password: str) -> None:
+	if not frappe.db.exists("User", email):
+		frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": email.split("@")[0].replace(".", " ").title(),
+				"send_welcome_email": 0,
+			}
+		).insert(ignore_permissions=True)
+	user = frappe.get_doc("User", email)
+	user.add_roles(*roles)
+	# every run starts in English, with the desk's default home
+	frappe.db.set_value("User", email, {"enabled": 1, "language": "en", "default_workspace": None})
+	update_password(email, password)
+
+
+def card_counts() -> dict[str, int]:
+	"""The four workspace cards' numbers, as CRM_USER sees them."""
+	frappe.set_user(CRM_USER)
+	try:
+		counts = {}
+		for card in ("A Customers without Owner", "Customers at Churn Risk"):
+			doc = frappe.get_doc("Number Card", card)
+			counts[card] = frappe.get_list(
+				doc.document_type, filters=frappe.parse_json(doc.filters_json), fields=["count(name) as n"]
+			)[0].n
+		counts["Overdue Follow-ups"] = dashboard.overdue_follow_ups()["value"]
+		counts["SLA Breaches This Week"] = dashboard.sla_breaches_this_week()["value"]
+		return counts
+	finally:
+		frappe.set_user("Administrator")
+
+
+def interaction(customer: str, **values):
+	return frappe.get_doc(
+		{
+			"doctype": "Customer Interaction",
+			"customer": customer,
+			"subject": "Browser test",
+			"channel": "Phone",
+			"handled_by": CRM_USER,
+			**values,
+		}
+	).insert(ignore_permissions=True)
+
+
+def complaint_breached_at(customer: str, at):
+	"""A complaint whose response target passed unanswered at `at`."""
+	doc = interaction(
+		customer,
+		interaction_type="Complaint",
+		subject="Browser test complaint",
+		interaction_datetime=add_to_date(at, hours=-2),
+	)
+	frappe.db.set_value(
+		"Customer Interaction",
+		doc.name,
+		{
+			"agreement_status": "Failed",
+			"response_by": at,
+			"first_responded_on": None,
+			"sla_resolution_by": add_to_date(at, days=10),
+			"sla_resolution_date": None,
+		},
+		update_modified=False,
+	)
+	return doc.name
+
+
+def build(users: dict[str, list[str]], password: str) -> dict:
+	factories.ensure_base_records()
+	for email, roles in users.items():
+		ensure_user(email, roles, password)
+
+	before = card_counts()
+	tag = frappe.generate_hash(length=6).upper()
+
+	# a customer with a submitted invoice: the figures the form and the ledger report show
+	customer = factories.customer(f"Browser Customer {tag}")
+	invoice = factories.sales_invoice(customer, INVOICE_RATE)
+	frappe.db.set_value("CRM Customer", customer, "relationship_owner", CRM_USER)
+
+	# counted: an A customer without an owner; not counted: one with an owner
+	unowned = factories.customer(f"Browser A Unowned {tag}")
+	frappe.db.set_value("CRM Customer", unowned, {"abc_tier": "A", "relationship_owner": None})
+	owned = factories.customer(f"Browser A Owned {tag}")
+	frappe.db.set_value("CRM Customer", owned, {"abc_tier": "A", "relationship_owner": CRM_USER})
+	# counted: a customer at high churn risk (the user's own)
+	frappe.db.set_value("CRM Customer", owned, "churn_risk_level", "High")
+
+	# counted: a follow-up three days overdue; not counted: one still to come, one done
+	overdue = interaction(
+		customer, interaction_datetime=add_days(now_datetime(), -10), follow_up_date=add_days(nowdate(), -3)
+	)
+	interaction(customer, follow_up_date=add_days(nowdate(), 3))
+	interaction(
+		customer,
+		interaction_datetime=add_days(now_datetime(), -10),
+		follow_up_date=add_days(nowdate(), -2),
+		follow_up_done=1,
+	)
+
+	# counted: a complaint that missed its target this week; not counted: one last week
+	week_start = get_datetime(get_first_day_of_week(nowdate()))
+	breached_at = min(add_to_date(week_start, minutes=1), add_to_date(now_datetime(), minutes=-1))
+	breach = complaint_breached_at(customer, breached_at)
+	complaint_breached_at(customer, add_to_date(week_start, days=-2))
+
+	project = frappe.get_doc(
+		{
+			"doctype": "Implementation Project",
+			"project_name": f"Browser Roll-out {tag}",
+			"customer": customer,
+			"status": "Planning",
+			"method": "Requirements to Go-live",
+			"planned_start_date": nowdate(),
+			"planned_go_live_date": add_days(nowdate(), 100),
+		}
+	).insert(ignore_permissions=True)
+
+	from crm_pack.services.desk_setup import ensure_desk_records
+
+	ensure_desk_records()
+
+	def seen(doctype, name):
+		return int(bool(frappe.has_permission(doctype, "read", name, user=CRM_USER)))
+
+	expected = {
+		"A Customers without Owner": before["A Customers without Owner"] + seen("CRM Customer", unowned),
+		"Customers at Churn Risk": before["Customers at Churn Risk"] + seen("CRM Customer", owned),
+		"Overdue Follow-ups": before["Overdue Follow-ups"] + seen("Customer Interaction", overdue.name),
+		"SLA Breaches This Week": before["SLA Breaches This Week"] + seen("Customer Interaction", breach),
+	}
+	return {
+		"tag": tag,
+		"crm_user": CRM_USER,
+		"accounts_user": ACCOUNTS_USER,
+		"zh_user": ZH_USER,
+		"customer": customer,
+		"invoice": invoice.name,
+		"invoice_total": invoice.grand_total,
+		"company": invoice.company,
+		"currency": invoice.currency,
+		"project": project.name,
+		"project_name": project.project_name,
+		"project_phase": project.current_phase,
+		"cards": expected,
+		"cards_now": card_counts(),
+	}

@@ -1,0 +1,122 @@
+"""The desk as a CRM user and an accounts user see it, in a real browser."""
+
+import re
+
+from playwright.sync_api import expect
+
+CARDS = (
+	"A Customers without Owner",
+	"Overdue Follow-ups",
+	"SLA Breaches This Week",
+	"Customers at Churn Risk",
+)
+
+
+def widget(page, title):
+	"""A workspace widget (number card, chart, shortcut) by the title it shows."""
+	return page.locator(".widget").filter(has=page.locator(".widget-title").get_by_text(title, exact=True))
+
+
+def test_crm_user_sees_the_workspace_with_its_figures(desk, site_data):
+	# the records made for this run were counted, the ones made not to be were not
+	assert site_data.cards_now == site_data.cards
+	desk.login(site_data.crm_user)
+	desk.goto("crm-pack")
+	page = desk.page
+	expect(page.locator(".page-title .title-text, .ce-header").first).to_contain_text("CRM Pack")
+	for card in CARDS:
+		expect(widget(page, card).locator(".number")).to_have_text(str(site_data.cards[card]))
+	for chart in ("Revenue by Tier", "Interactions by Channel"):
+		expect(widget(page, chart).locator(".chart-container, .frappe-chart").first).to_be_visible()
+	for shortcut in ("CRM Customer", "Follow-up Calendar", "Implementation Phases", "ABC Analysis"):
+		expect(widget(page, shortcut)).to_be_visible()
+	desk.shot("workspace", height=1700)
+
+	# a card opens the list of what it counts
+	widget(page, "Overdue Follow-ups").locator(".number").click()
+	page.wait_for_url("**/app/customer-interaction**")
+	desk.wait_idle()
+	expect(
+		page.locator(".list-row-container .indicator-pill", has_text="Follow-up overdue").first
+	).to_be_visible()
+	desk.shot("overdue-follow-ups")
+
+
+def test_crm_user_logs_an_interaction(desk, site_data):
+	desk.login(site_data.crm_user)
+	desk.goto("customer-interaction/new")
+	page = desk.page
+	subject = f"Called about the renewal {site_data.tag}"
+	customer = page.locator('.frappe-control[data-fieldname="customer"] input')
+	customer.fill(site_data.customer)
+	page.locator(".awesomplete [role=option]:visible", has_text=site_data.customer).first.click()
+	page.locator('.frappe-control[data-fieldname="channel"] select').select_option("Visit")
+	page.locator('.frappe-control[data-fieldname="subject"] input').fill(subject)
+	desk.shot("new-interaction")
+	page.keyboard.press("Control+s")
+	page.wait_for_url(re.compile(r".*/app/customer-interaction/CRM-INT-.*"))
+	desk.wait_idle()
+	expect(page.locator(".page-title .title-text")).to_have_text(subject)
+	expect(page.locator(".page-title .indicator-pill")).to_have_text("Open")
+	expect(page.locator('.frappe-control[data-fieldname="customer_name"] .control-value')).to_have_text(
+		site_data.customer
+	)
+	desk.shot("interaction-saved")
+
+
+def test_crm_user_sees_the_ledger_figures_on_the_customer(desk, site_data):
+	desk.login(site_data.crm_user)
+	desk.goto(f"crm-customer/{site_data.customer}")
+	page = desk.page
+	amount = f"{site_data.invoice_total:,.2f}"
+	for field in ("total_billed", "outstanding_amount"):
+		expect(page.locator(f'.frappe-control[data-fieldname="{field}"] .control-value')).to_contain_text(
+			amount
+		)
+	expect(
+		page.locator('.frappe-control[data-fieldname="last_invoice_date"] .control-value')
+	).not_to_be_empty()
+	desk.shot("customer-figures")
+
+
+def test_accounts_user_runs_the_customer_ledger_report(desk, site_data):
+	desk.login(site_data.accounts_user)
+	desk.goto(f"query-report/CRM Customer Ledger?customer={site_data.customer}")
+	page = desk.page
+	table = page.locator(".dt-scrollable")
+	expect(table.get_by_text(site_data.invoice, exact=True).first).to_be_visible()
+	expect(table).to_contain_text(f"{site_data.invoice_total:,.2f}")
+	desk.shot("customer-ledger")
+
+
+def test_implementation_phases_board(desk, site_data):
+	desk.login(site_data.crm_user)
+	desk.goto("implementation-project/view/kanban/Implementation Phases")
+	page = desk.page
+	column = page.locator(
+		".kanban-column", has=page.locator(".kanban-column-title", has_text=site_data.project_phase)
+	)
+	expect(column.locator(".kanban-card", has_text=site_data.project_name)).to_be_visible()
+	expect(page.locator(".kanban-column-title", has_text="Go-live")).to_be_visible()
+	desk.shot("phases-board")
+
+
+def test_user_switches_the_desk_to_chinese(desk, site_data):
+	desk.login(site_data.zh_user)
+	page = desk.page
+	desk.goto(f"user/{site_data.zh_user}")
+	language = page.locator('.frappe-control[data-fieldname="language"] input')
+	language.fill("zh")
+	page.locator(".awesomplete [role=option]:visible").filter(has=page.get_by_text("zh", exact=True)).click()
+	desk.shot("language-zh")
+	page.keyboard.press("Control+s")
+	expect(page.locator(".page-title .indicator-pill")).not_to_have_text("Not Saved")
+	desk.wait_idle()
+
+	desk.goto("crm-customer")
+	expect(page.locator(".page-title .title-text")).to_have_text("CRM客户")
+	desk.shot("crm-customer-list-zh")
+	desk.goto("crm-pack")
+	# crm_pack/translations/zh.csv: "CRM Customer" -> "CRM客户", "Overdue Follow-ups" -> "逾期跟进"
+	expect(widget(page, "逾期跟进").locator(".number")).to_be_visible()
+	desk.shot("workspace-zh", height=1700)
