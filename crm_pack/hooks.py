@@ -22,6 +22,12 @@ override_doctype_dashboards = {
 	"Customer": "crm_pack.overrides.customer.get_dashboard_data",
 }
 
+# Personal data deletion (frappe's Personal Data Deletion Request): the person's name and
+# email are redacted from every interaction's text, whoever logged it.
+user_data_fields = [
+	{"doctype": "Customer Interaction", "strict": True, "partial": True},
+]
+
 # A CRM User sees the customers they own or are on the team of (services/record_access.py).
 permission_query_conditions = {
 	"CRM Customer": "crm_pack.services.record_access.customer_conditions",

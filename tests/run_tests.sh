@@ -37,7 +37,7 @@ run_pytest() {
 if [ ! -x "$bench/env/bin/python" ] || [ ! -d "$bench/apps/frappe" ]; then
 	log "no Frappe bench at $bench (set CRM_PACK_BENCH): integration tests cannot run here"
 	py=python3
-	"$py" -c "import pytest" 2>/dev/null || "$py" -m pip install --quiet pytest
+	"$py" -c "import pytest, rapidfuzz" 2>/dev/null || "$py" -m pip install --quiet pytest "rapidfuzz~=3.12"
 	cd "$repo" && run_pytest "$py" tests
 	exit $?
 fi
