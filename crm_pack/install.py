@@ -17,6 +17,7 @@ def after_install() -> None:
 	ensure_roles()
 	ensure_crm_customers_for_all()
 	ensure_complaint_sla()
+	ensure_desk_records()
 	# Figures for existing customers, set-based, committed in batches.
 	from crm_pack.services.ledger_sync import recompute_all
 
@@ -29,6 +30,14 @@ def after_install() -> None:
 
 def after_migrate() -> None:
 	ensure_roles()
+	ensure_desk_records()
+
+
+def ensure_desk_records() -> None:
+	"""Kanban boards of implementation phases (workspace and cards ship as module files)."""
+	from crm_pack.services.desk_setup import ensure_desk_records as ensure
+
+	ensure()
 
 
 def ensure_roles() -> None:
@@ -57,6 +66,9 @@ def before_uninstall() -> None:
 	from crm_pack.services.service_levels import remove_complaint_sla
 
 	remove_complaint_sla()
+	from crm_pack.services.desk_setup import remove_desk_records
+
+	remove_desk_records()
 	# Timeline comments and versions that point at our records would otherwise outlive them.
 	for doctype in ("CRM Customer", "Customer Interaction", "Implementation Project"):
 		frappe.db.delete("Comment", {"reference_doctype": doctype})

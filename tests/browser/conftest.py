@@ -37,6 +37,8 @@ USERS = {
 	"browser.crm@crm-pack.test": ["CRM User"],
 	"browser.accounts@crm-pack.test": ["Accounts User"],
 	"browser.zh@crm-pack.test": ["CRM User"],
+	# sales staff: ERPNext's Customer form plus the CRM records of their customers
+	"browser.sales@crm-pack.test": ["CRM User", "Sales User"],
 }
 
 if not (SITES_PATH / SITE / "site_config.json").exists():

@@ -18,6 +18,7 @@ from tests.integration import factories
 CRM_USER = "browser.crm@crm-pack.test"
 ACCOUNTS_USER = "browser.accounts@crm-pack.test"
 ZH_USER = "browser.zh@crm-pack.test"
+SALES_USER = "browser.sales@crm-pack.test"
 INVOICE_RATE = 1234.5
 
 
@@ -103,6 +104,9 @@ def build(users: dict[str, list[str]], password: str) -> dict:
 	customer = factories.customer(f"Browser Customer {tag}")
 	invoice = factories.sales_invoice(customer, INVOICE_RATE)
 	frappe.db.set_value("CRM Customer", customer, "relationship_owner", CRM_USER)
+	crm = frappe.get_doc("CRM Customer", customer)
+	crm.append("team", {"user": SALES_USER, "team_role": "Sales"})
+	crm.save(ignore_permissions=True)
 
 	# counted: an A customer without an owner; not counted: one with an owner
 	unowned = factories.customer(f"Browser A Unowned {tag}")
@@ -129,6 +133,10 @@ def build(users: dict[str, list[str]], password: str) -> dict:
 	breached_at = min(add_to_date(week_start, minutes=1), add_to_date(now_datetime(), minutes=-1))
 	breach = complaint_breached_at(customer, breached_at)
 	complaint_breached_at(customer, add_to_date(week_start, days=-2))
+
+	# shown in the customer 360: a subject carrying a script must stay text
+	xss_subject = f'Probe {tag} <img src=x onerror="window.__crm_xss=1">'
+	interaction(customer, subject=xss_subject)
 
 	project = frappe.get_doc(
 		{
@@ -160,6 +168,7 @@ def build(users: dict[str, list[str]], password: str) -> dict:
 		"crm_user": CRM_USER,
 		"accounts_user": ACCOUNTS_USER,
 		"zh_user": ZH_USER,
+		"sales_user": SALES_USER,
 		"customer": customer,
 		"invoice": invoice.name,
 		"invoice_total": invoice.grand_total,
@@ -168,6 +177,7 @@ def build(users: dict[str, list[str]], password: str) -> dict:
 		"project": project.name,
 		"project_name": project.project_name,
 		"project_phase": project.current_phase,
+		"xss_tag": f"Probe {tag}",
 		"cards": expected,
 		"cards_now": card_counts(),
 	}

@@ -127,3 +127,28 @@ def test_user_switches_the_desk_to_chinese(desk, site_data):
 	# crm_pack/translations/zh.csv: "CRM Customer" -> "CRM客户", "Overdue Follow-ups" -> "逾期跟进"
 	expect(widget(page, "逾期跟进").locator(".number")).to_be_visible()
 	desk.shot("workspace-zh", height=1700)
+
+
+def test_customer_360_on_erpnext_customer_form(desk, site_data):
+	"""ERPNext's Customer form shows the customer 360 from one call; a script typed into an
+	interaction's subject is shown as text and never runs."""
+	dialogs = []
+	desk.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+	desk.login(site_data.sales_user)  # on the customer's team
+	desk.goto(f"customer/{site_data.customer}")
+	page = desk.page
+	# ERPNext keeps a customer's figures in the form's Dashboard tab; the 360 sits there too
+	page.locator(".form-tabs .nav-link", has_text="Dashboard").click()
+	section = page.locator(".crm-360")
+	expect(section).to_be_visible()
+	amount = f"{site_data.invoice_total:,.2f}"
+	expect(section.locator(".crm-360-figure").filter(has_text="Outstanding")).to_contain_text(amount)
+	expect(section).to_contain_text(site_data.project_name)
+	expect(section).to_contain_text(site_data.xss_tag)
+	# frappe's sanitiser already dropped the handler on save; what is left shows as text ...
+	expect(section).to_contain_text('<img src="x">')
+	expect(section.locator("img")).to_have_count(0)
+	assert page.evaluate("() => window.__crm_xss") is None  # ... never run
+	assert dialogs == []
+	expect(page.get_by_role("button", name="Log Interaction")).to_be_visible()
+	desk.shot("customer-360")
