@@ -39,6 +39,8 @@ USERS = {
 	"browser.zh@crm-pack.test": ["CRM User"],
 	# sales staff: ERPNext's Customer form plus the CRM records of their customers
 	"browser.sales@crm-pack.test": ["CRM User", "Sales User"],
+	# reviews duplicates and merges customers (ERPNext's Customer delete is a master manager's)
+	"browser.manager@crm-pack.test": ["CRM Manager", "Sales Master Manager"],
 }
 
 if not (SITES_PATH / SITE / "site_config.json").exists():

@@ -19,6 +19,7 @@ CRM_USER = "browser.crm@crm-pack.test"
 ACCOUNTS_USER = "browser.accounts@crm-pack.test"
 ZH_USER = "browser.zh@crm-pack.test"
 SALES_USER = "browser.sales@crm-pack.test"
+MANAGER = "browser.manager@crm-pack.test"
 INVOICE_RATE = 1234.5
 
 
@@ -134,6 +135,11 @@ def build(users: dict[str, list[str]], password: str) -> dict:
 	breach = complaint_breached_at(customer, breached_at)
 	complaint_breached_at(customer, add_to_date(week_start, days=-2))
 
+	# a duplicate pair for the review list: the one with an invoice is the one to keep
+	dup_keep = factories.customer(f"Browser Twin {tag} Ltd")
+	factories.sales_invoice(dup_keep, 10)
+	dup_drop = factories.customer(f"BROWSER TWIN {tag} Limited")
+
 	# shown in the customer 360: a subject carrying a script must stay text
 	xss_subject = f'Probe {tag} <img src=x onerror="window.__crm_xss=1">'
 	interaction(customer, subject=xss_subject)
@@ -169,6 +175,9 @@ def build(users: dict[str, list[str]], password: str) -> dict:
 		"accounts_user": ACCOUNTS_USER,
 		"zh_user": ZH_USER,
 		"sales_user": SALES_USER,
+		"manager": MANAGER,
+		"dup_keep": dup_keep,
+		"dup_drop": dup_drop,
 		"customer": customer,
 		"invoice": invoice.name,
 		"invoice_total": invoice.grand_total,

@@ -152,3 +152,26 @@ def test_customer_360_on_erpnext_customer_form(desk, site_data):
 	assert dialogs == []
 	expect(page.get_by_role("button", name="Log Interaction")).to_be_visible()
 	desk.shot("customer-360")
+
+
+def test_manager_merges_a_duplicate_pair_from_the_review_list(desk, site_data):
+	desk.login(site_data.manager)
+	desk.goto("query-report/Duplicate Customers")
+	page = desk.page
+	row = page.locator(".dt-row", has_text=site_data.dup_drop)
+	expect(row).to_be_visible()
+	expect(row).to_contain_text(site_data.dup_keep)  # the one with history is kept
+	expect(row).to_contain_text("names match")
+	desk.shot("duplicates")
+	row.locator(".dt-cell--col-0 input[type=checkbox]").check()
+	page.get_by_role("button", name="Merge Selected Pair").click()
+	dialog = page.locator(".modal.show")
+	expect(dialog).to_contain_text(site_data.dup_drop)
+	desk.shot("merge-confirm")
+	dialog.get_by_role("button", name="Yes").click()
+	expect(page.locator(".dt-row", has_text=site_data.dup_drop)).to_have_count(0, timeout=30000)
+	desk.goto(f"customer/{site_data.dup_drop}")
+	expect(page.get_by_text("could not find what you were looking for")).to_be_visible()
+	desk.goto(f"customer/{site_data.dup_keep}")
+	expect(page.locator(".page-title .title-text")).to_have_text(site_data.dup_keep)
+	desk.shot("merged")

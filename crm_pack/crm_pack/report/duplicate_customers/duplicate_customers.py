@@ -48,7 +48,7 @@ def execute(filters: dict | None = None):
 				"duplicate": drop.name,
 				"duplicate_name": drop.customer_name,
 				"duplicate_billed": drop.total_billed,
-				"score": c.score,
+				"score": round(c.score),
 				"reasons": "; ".join(c.reasons),
 			}
 		)
@@ -59,7 +59,7 @@ def execute(filters: dict | None = None):
 		column(_("Duplicate"), "duplicate", "Link", "Customer", 170),
 		column(_("Name"), "duplicate_name", width=170),
 		column(_("Billed"), "duplicate_billed", "Currency", width=110),
-		column(_("Score"), "score", "Float", width=70),
+		column(_("Score"), "score", "Int", width=70),
 		column(_("Why"), "reasons", width=300),
 	]
 	return columns, data
