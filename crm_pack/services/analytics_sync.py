@@ -11,13 +11,14 @@ rather than summed across currencies.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 
 import frappe
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Max, Min, Sum
 from frappe.utils import add_days, cint, flt, getdate, now_datetime, nowdate
-from pypika.terms import Values
+from pypika.terms import Parameter, Values
 
 from crm_pack.analytics import abc, churn, clv, rfm
 from crm_pack.services.settings import home_currency
@@ -84,27 +85,29 @@ def _item_groups(companies):
 	)
 
 
-def _payment_days(companies):
-	"""Per paid invoice: the customer, invoice date and the day it was fully paid."""
-	si = frappe.qb.DocType("Sales Invoice")
+def _payment_days(companies) -> list[tuple]:
+	"""Per fully paid invoice: the customer, invoice date and the day it was fully paid,
+	ordered by customer and payment day. Read from the Payment Ledger alone, grouped per
+	invoice: the invoice's own row carries its date and amount, payments carry theirs, so
+	no join with Sales Invoice is needed (a join over a million invoices costs 4×)."""
 	ple = frappe.qb.DocType("Payment Ledger Entry")
-	return (
+	own_row = (ple.voucher_type == "Sales Invoice") & (ple.voucher_no == ple.against_voucher_no)
+	invoice_date = Min(Case().when(own_row, ple.posting_date))
+	invoice_amount = Min(Case().when(own_row, ple.amount))
+	paid_on = Max(Case().when(ple.voucher_type != "Sales Invoice", ple.posting_date))
+	rows = (
 		frappe.qb.from_(ple)
-		.join(si)
-		.on(si.name == ple.against_voucher_no)
-		.select(si.customer, si.posting_date, Max(ple.posting_date))
+		.select(Max(ple.party), invoice_date, paid_on)
 		.where(ple.against_voucher_type == "Sales Invoice")
-		.where(ple.voucher_type != "Sales Invoice")
+		.where(ple.party_type == "Customer")
 		.where(ple.delinked == 0)
-		.where(si.docstatus == 1)
-		.where(si.is_return == 0)
-		.where(si.outstanding_amount <= 0)
-		.where(si.company.isin(companies))
-		.groupby(si.name, si.customer, si.posting_date)
-		.orderby(si.customer)
-		.orderby(Max(ple.posting_date))
+		.where(ple.company.isin(companies))
+		.groupby(ple.against_voucher_no)
+		# fully paid invoices (not returns), with at least one payment
+		.having((Sum(ple.amount) <= 0) & (invoice_amount > 0) & paid_on.notnull())
 		.run()
 	)
+	return sorted(rows, key=lambda r: (r[0], r[2]))
 
 
 def _settings():
@@ -263,6 +266,18 @@ FIELDS = (
 )
 
 
+@functools.lru_cache(maxsize=4)
+def _upsert_sql(rows: int) -> str:
+	"""INSERT … ON DUPLICATE KEY UPDATE for `rows` customers, with placeholders: built once
+	per chunk size (building it with the values inside cost more than running it)."""
+	crm = frappe.qb.DocType("CRM Customer")
+	row = [Parameter("%s")] * (len(FIELDS) + 1)
+	query = frappe.qb.into(crm).columns("name", *FIELDS).insert(*([row] * rows))
+	for f in FIELDS:
+		query = query.on_duplicate_key_update(crm[f], Values(crm[f]))
+	return query.get_sql()
+
+
 def _write(results: dict[str, dict], progress: bool) -> None:
 	"""Chunks of INSERT … ON DUPLICATE KEY UPDATE: every name exists, so each row only
 	updates, 2,000 customers per statement — a CASE-per-field bulk update of 100,000
@@ -273,11 +288,8 @@ def _write(results: dict[str, dict], progress: bool) -> None:
 	names = list(results)
 	for start in range(0, len(names), WRITE_CHUNK):
 		chunk = names[start : start + WRITE_CHUNK]
-		query = frappe.qb.into(crm).columns("name", *FIELDS)
-		query = query.insert(*((n, *(results[n][f] for f in FIELDS)) for n in chunk))
-		for f in FIELDS:
-			query = query.on_duplicate_key_update(crm[f], Values(crm[f]))
-		query.run()
+		values = [v for n in chunk for v in (n, *(results[n][f] for f in FIELDS))]
+		frappe.db.sql(_upsert_sql(len(chunk)), values)
 		frappe.qb.from_(crm).delete().where(crm.name.isin(chunk)).where(crm.creation.isnull()).run()
 		if progress:
 			done = start + len(chunk)

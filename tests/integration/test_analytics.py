@@ -96,3 +96,26 @@ def test_reports_need_crm_access(customers):
 	for report in ("ABC Analysis", "Customer Lifetime Value", "Churn Risk", "RFM Segments"):
 		with pytest.raises(frappe.PermissionError):
 			run(report, filters={})
+
+
+def test_days_to_pay_read_from_the_payment_ledger():
+	"""Fully paid invoices only, dated by their own ledger row and their last payment; part
+	payments, unpaid invoices, credit notes and cancelled payments are left out."""
+	from frappe.utils import getdate
+
+	cust = factories.customer()
+	early = factories.sales_invoice(cust, 100, posting_date=add_days(nowdate(), -100))
+	factories.payment(early, posting_date=add_days(nowdate(), -90))
+	late = factories.sales_invoice(cust, 200, posting_date=add_days(nowdate(), -60))
+	factories.payment(late, 50, posting_date=add_days(nowdate(), -50))
+	factories.payment(late, 150, posting_date=add_days(nowdate(), -20))  # fully paid 40 days on
+	part = factories.sales_invoice(cust, 300, posting_date=add_days(nowdate(), -30))
+	factories.payment(part, 100, posting_date=add_days(nowdate(), -25))
+	factories.sales_invoice(cust, 400)  # unpaid
+	factories.credit_note(factories.sales_invoice(cust, 50, posting_date=add_days(nowdate(), -5)))
+	undone = factories.sales_invoice(cust, 70, posting_date=add_days(nowdate(), -15))
+	factories.payment(undone, posting_date=add_days(nowdate(), -14)).cancel()
+
+	rows = [r for r in analytics_sync._payment_days(analytics_sync._companies()) if r[0] == cust]
+	day = lambda n: getdate(add_days(nowdate(), n))  # noqa: E731
+	assert rows == [(cust, day(-100), day(-90)), (cust, day(-60), day(-20))]
