@@ -16,7 +16,7 @@ from collections import defaultdict
 
 import frappe
 from frappe.query_builder import Case
-from frappe.query_builder.functions import Max, Min, Sum
+from frappe.query_builder.functions import Concat, GroupConcat, Max, Min, Sum
 from frappe.utils import add_days, cint, flt, getdate, now_datetime, nowdate
 from pypika.terms import Parameter, Values
 
@@ -33,27 +33,37 @@ def _companies() -> list[str]:
 
 def _purchase_days(companies) -> list[tuple]:
 	"""Per customer and day, in date order: basket (invoices), net (invoices and returns)
-	and invoice count. Streamed and summed here: MariaDB grouping ~900,000 customer-days
-	through a temporary table takes three times as long as reading the rows."""
+	and invoice count. MariaDB groups per customer (its index order) and hands each
+	customer's invoices over as one string: half the time of streaming a million rows
+	through the client, and a third of grouping per customer-day in the server."""
 	si = frappe.qb.DocType("Sales Invoice")
 	query = (
 		frappe.qb.from_(si)
-		.select(si.customer, si.posting_date, si.base_net_total, si.is_return)
+		.select(si.customer, GroupConcat(Concat(si.posting_date, " ", si.base_net_total, " ", si.is_return)))
 		.where(si.docstatus == 1)
 		.where(si.company.isin(companies))
+		.groupby(si.customer)
 	)
+	previous = frappe.db.sql("select @@session.group_concat_max_len")[0][0]
+	# a customer's history must never be cut short (the default is 1 MB, ~40,000 invoices)
+	frappe.db.sql("set session group_concat_max_len = 4294967295")
+	try:
+		rows = query.run()
+	finally:
+		frappe.db.sql("set session group_concat_max_len = %s", (int(previous),))
 	days: dict[tuple, list] = {}
-	with frappe.db.unbuffered_cursor():
-		for customer, posting_date, net, is_return in query.run(as_list=True, as_iterator=True):
+	for customer, history in rows:
+		for invoice in history.split(","):
+			posting_date, net, is_return = invoice.split(" ")
 			day = days.get((customer, posting_date))
 			if day is None:
 				day = days[(customer, posting_date)] = [0.0, 0.0, 0]
-			net = flt(net)
+			net = float(net)
 			day[1] += net
-			if not is_return:
+			if is_return == "0":
 				day[0] += net
 				day[2] += 1
-	return sorted((c, d, *values) for (c, d), values in days.items())
+	return sorted((c, dt.date.fromisoformat(d), *values) for (c, d), values in days.items())
 
 
 def _item_groups(companies):
