@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from crm_pack.problems import Problem, _
+from crm_pack.problems import Label, Problem, _
 
 ZERO = 0.005
 
@@ -42,23 +42,19 @@ def check_sponsor_and_manager(
 	"""Sponsor support is the first success factor: no project leaves its first phase without one."""
 	if not started_beyond_first_phase(phases, current_phase):
 		return []
-	missing = [
-		label
-		for label, present in (
-			(_("an executive sponsor"), has_sponsor),
-			(_("a project manager"), has_manager),
-		)
-		if not present
-	]
-	if not missing:
+	if has_sponsor and has_manager:
 		return []
+	if not (has_sponsor or has_manager):
+		missing = Label(_("an executive sponsor and a project manager"))
+	else:
+		missing = Label(_("a project manager") if has_sponsor else _("an executive sponsor"))
 	return [
 		Problem(
 			"team",
 			_(
 				"The project cannot leave its first phase without {0}. Add them to the team (or the header) first."
 			),
-			(" / ".join(missing),),
+			(missing,),
 		)
 	]
 

@@ -6,6 +6,7 @@ We read those links after the Communication is inserted; nothing here may stop a
 from being sent or received, so failures are logged and swallowed."""
 
 import frappe
+from frappe import _
 from frappe.utils import cint, strip_html
 
 # documents an email can be written from whose customer is known
@@ -85,7 +86,7 @@ def log_email(doc) -> list[str]:
 				# an email we sent needs no answer; one we received does
 				"status": "Closed" if sent else "Open",
 				"handled_by": _handler(doc, crm[customer]),
-				"subject": (doc.subject or strip_html(doc.content or "")[:140] or "(no subject)")[:140],
+				"subject": (doc.subject or strip_html(doc.content or "")[:140] or _("(no subject)"))[:140],
 				"details": doc.content,
 				"communication": doc.name,
 				"email_message_id": doc.message_id,
