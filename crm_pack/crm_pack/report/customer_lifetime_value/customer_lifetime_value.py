@@ -47,7 +47,7 @@ def execute(filters: dict | None = None):
 		*customer_columns(with_owner=False),
 		*(column(_(label), field, "Currency", width=130) for field, label in PARTS),
 		column(_("Lifetime Value"), "clv_total", "Currency", width=130),
-		column(_("Projected"), "clv_projected", "Currency", width=130),
+		column(_("Projected Value"), "clv_projected", "Currency", width=130),
 		column(_("How"), "clv_explanation", width=300),
 	]
 	return columns, data, None, chart

@@ -56,7 +56,7 @@ def execute(filters: dict | None = None):
 		column(_("Keep"), "keep", "Link", "Customer", 170),
 		column(_("Name"), "keep_name", width=170),
 		column(_("Billed"), "keep_billed", "Currency", width=110),
-		column(_("Duplicate"), "duplicate", "Link", "Customer", 170),
+		column(_("Possible Duplicate"), "duplicate", "Link", "Customer", 170),
 		column(_("Name"), "duplicate_name", width=170),
 		column(_("Billed"), "duplicate_billed", "Currency", width=110),
 		column(_("Score"), "score", "Int", width=70),
