@@ -176,6 +176,7 @@ def build(users: dict[str, list[str]], password: str) -> dict:
 		"zh_user": ZH_USER,
 		"sales_user": SALES_USER,
 		"manager": MANAGER,
+		"foreign_customer": unowned,
 		"dup_keep": dup_keep,
 		"dup_drop": dup_drop,
 		"customer": customer,

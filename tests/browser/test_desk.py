@@ -175,3 +175,43 @@ def test_manager_merges_a_duplicate_pair_from_the_review_list(desk, site_data):
 	desk.goto(f"customer/{site_data.dup_keep}")
 	expect(page.locator(".page-title .title-text")).to_have_text(site_data.dup_keep)
 	desk.shot("merged")
+
+
+FETCH = """async ([url, method, body]) => {
+	const response = await fetch(url, {
+		method,
+		headers: {"Accept": "application/json", "Content-Type": "application/json",
+			"X-Frappe-CSRF-Token": frappe.csrf_token},
+		body: body ? JSON.stringify(body) : undefined,
+	});
+	return [response.status, await response.text()];
+}"""
+
+
+def test_rest_api_applies_record_level_access(desk, site_data):
+	"""Over HTTP with the CRM User's session (the browser's own fetch, as the desk calls
+	REST): their customer is served, another is refused and left out of lists, and a
+	whitelisted method refuses it too."""
+	import json
+	from urllib.parse import quote
+
+	desk.login(site_data.crm_user)
+
+	def call(path, method="GET", body=None):
+		status, text = desk.page.evaluate(FETCH, [path, method, body])
+		return status, (json.loads(text) if text.startswith("{") else {})
+
+	status, own = call(f"/api/resource/CRM Customer/{quote(site_data.customer)}")
+	assert status == 200 and own["data"]["total_billed"] == site_data.invoice_total
+	status, _ = call(f"/api/resource/CRM Customer/{quote(site_data.foreign_customer)}")
+	assert status == 403
+	filters = quote('[["customer_name", "like", "Browser%"]]')
+	status, listed = call(f"/api/resource/CRM Customer?filters={filters}&limit_page_length=0")
+	names = {row["name"] for row in listed["data"]}
+	assert site_data.customer in names and site_data.foreign_customer not in names
+	status, _ = call(
+		"/api/method/crm_pack.api.customer_360.get_customer_360",
+		"POST",
+		{"customer": site_data.foreign_customer},
+	)
+	assert status == 403
