@@ -102,3 +102,26 @@ def test_crm_managers_are_warned_before_and_told_at_breach():
 	assert frappe.db.exists(
 		"Notification Log", {"for_user": "crm.manager@crm-pack.test", "document_name": doc.name}
 	)
+
+
+def test_targets_per_channel_with_a_second_agreement():
+	"""Channel-specific targets are a second agreement with a condition on the channel; the
+	general one excludes that channel (ERPNext takes the first agreement that matches)."""
+	general = frappe.get_doc("Service Level Agreement", complaint_sla())
+	phone = frappe.copy_doc(general)
+	phone.service_level = "CRM Complaints by Phone"
+	phone.condition = 'doc.interaction_type == "Complaint" and doc.channel == "Phone"'
+	for row in phone.priorities:
+		row.response_time, row.resolution_time = 3600, 8 * 3600  # 1 h / 8 h on the phone
+	phone.insert()
+	general.condition = 'doc.interaction_type == "Complaint" and doc.channel != "Phone"'
+	general.save()
+	try:
+		by_phone = complaint("High")
+		by_email = complaint("High", channel="Email")
+		assert by_phone.service_level_agreement == phone.name
+		assert by_phone.response_by == dt.datetime(2026, 11, 20, 18, 0)  # 1 working hour from Friday 17:00
+		assert by_email.service_level_agreement == general.name
+		assert by_email.response_by == dt.datetime(2026, 11, 23, 12, 0)
+	finally:
+		frappe.clear_cache(doctype="Service Level Agreement")
