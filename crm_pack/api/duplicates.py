@@ -4,11 +4,11 @@ import frappe
 from frappe import _
 
 from crm_pack.services import duplicates
+from crm_pack.services.record_access import require_crm_manager
 
 
 @frappe.whitelist(methods=["POST"])
 def merge_customers(keep: str, duplicate: str) -> dict:
-	if not {"CRM Manager", "System Manager"} & set(frappe.get_roles()):
-		frappe.throw(_("Only a CRM Manager can merge customers."), frappe.PermissionError)
+	require_crm_manager(_("Only a CRM Manager can merge customers."))
 	kept = duplicates.merge(keep, duplicate)
 	return {"kept": kept, "merged": duplicate}

@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 
 from crm_pack.services import ledger_sync
+from crm_pack.services.record_access import require_crm_manager
 
 SUMMARY_FIELDS = (
 	"customer",
@@ -30,8 +31,7 @@ SUMMARY_FIELDS = (
 @frappe.whitelist()
 def recompute_all_customers() -> dict:
 	"""Recompute every customer from the books; reports each difference it corrected."""
-	if "CRM Manager" not in frappe.get_roles() and "System Manager" not in frappe.get_roles():
-		frappe.throw(_("Only a CRM Manager can recompute all customers."), frappe.PermissionError)
+	require_crm_manager(_("Only a CRM Manager can recompute all customers."))
 	corrected = ledger_sync.recompute_all()
 	return {"customers_corrected": len({d["customer"] for d in corrected}), "differences": corrected}
 

@@ -21,6 +21,7 @@ from frappe.utils import add_days, cint, flt, getdate, now_datetime, nowdate
 from pypika.terms import Parameter, Values
 
 from crm_pack.analytics import abc, churn, clv, rfm
+from crm_pack.services.record_access import require_crm_manager
 from crm_pack.services.settings import home_currency
 
 WRITE_CHUNK = 2000
@@ -329,7 +330,6 @@ def recompute_all_job() -> None:
 @frappe.whitelist()
 def run_now() -> str:
 	"""CRM Managers start the analytics at once (long queue, with progress)."""
-	if not {"CRM Manager", "System Manager"} & set(frappe.get_roles()):
-		frappe.throw(frappe._("Only a CRM Manager can run the customer analytics."), frappe.PermissionError)
+	require_crm_manager(frappe._("Only a CRM Manager can run the customer analytics."))
 	frappe.enqueue("crm_pack.services.analytics_sync.recompute_all_job", queue="long", timeout=3600)
 	return frappe._("Customer analytics started; the figures update when it finishes.")

@@ -21,11 +21,14 @@ UNRESTRICTED = {
 	"Implementation Project": {"System Manager", "CRM Manager", "Implementation Manager"},
 }
 
-CRM = DocType("CRM Customer")
-TEAM = DocType("CRM Customer Team Member")
-INTERACTION = DocType("Customer Interaction")
-PROJECT = DocType("Implementation Project")
-MEMBER = DocType("Implementation Project Member")
+CRM_MANAGERS = {"CRM Manager", "System Manager"}
+
+
+def require_crm_manager(message: str) -> None:
+	"""Site-wide actions (recompute everyone, merge customers, …) are for CRM Managers;
+	`message` is the caller's translated refusal."""
+	if not CRM_MANAGERS & set(frappe.get_roles()):
+		frappe.throw(message, frappe.PermissionError)
 
 
 def is_restricted(doctype: str, user: str | None = None) -> bool:
@@ -37,6 +40,7 @@ def is_restricted(doctype: str, user: str | None = None) -> bool:
 
 def visible_customers(user: str):
 	"""Subquery: the CRM Customers this user owns or is on the team of."""
+	CRM, TEAM = DocType("CRM Customer"), DocType("CRM Customer Team Member")
 	return (
 		frappe.qb.from_(CRM)
 		.select(CRM.name)
@@ -54,13 +58,15 @@ def visible_customers(user: str):
 def _criterion(doctype: str, user: str):
 	customers = visible_customers(user)
 	if doctype == "CRM Customer":
-		return CRM.name.isin(customers)
+		return DocType("CRM Customer").name.isin(customers)
 	if doctype == "Customer Interaction":
+		INTERACTION = DocType("Customer Interaction")
 		return (
 			INTERACTION.customer.isin(customers)
 			| (INTERACTION.handled_by == user)
 			| (INTERACTION.owner == user)
 		)
+	PROJECT, MEMBER = DocType("Implementation Project"), DocType("Implementation Project Member")
 	return (
 		PROJECT.customer.isin(customers)
 		| (PROJECT.project_manager == user)
@@ -95,7 +101,7 @@ def project_conditions(user: str | None = None) -> str:
 def _can_see_customer(customer: str | None, user: str) -> bool:
 	if not customer:
 		return True  # a new record with no customer chosen yet
-	return bool(visible_customers(user).where(CRM.name == customer).run())
+	return bool(visible_customers(user).where(DocType("CRM Customer").name == customer).run())
 
 
 def has_customer_permission(doc, ptype=None, user=None, debug=False):

@@ -7,15 +7,13 @@ from frappe import _
 from frappe.utils import flt
 
 from crm_pack.services import duplicates
+from crm_pack.services.record_access import require_crm_manager
 from crm_pack.utils.reports import column
-
-MANAGERS = ("CRM Manager", "System Manager")
 
 
 def execute(filters: dict | None = None):
 	filters = frappe._dict(filters or {})
-	if not set(MANAGERS) & set(frappe.get_roles()):
-		frappe.throw(_("Only a CRM Manager can review duplicate customers."), frappe.PermissionError)
+	require_crm_manager(_("Only a CRM Manager can review duplicate customers."))
 	threshold = flt(filters.threshold) or 90.0
 	if not 50 <= threshold <= 100:
 		frappe.throw(_("Name similarity must be between 50 and 100, not {0}.").format(threshold))

@@ -6,10 +6,9 @@ from frappe import _
 from frappe.utils import get_first_day, getdate, nowdate
 
 from crm_pack.interactions.scorecard import build_scorecards
+from crm_pack.services import record_access
 from crm_pack.services import scorecard as reads
 from crm_pack.utils.reports import column
-
-MANAGERS = ("CRM Manager", "System Manager")
 
 
 def execute(filters: dict | None = None):
@@ -19,7 +18,7 @@ def execute(filters: dict | None = None):
 	if from_date > to_date:
 		frappe.throw(_("From Date {0} is after To Date {1}.").format(from_date, to_date))
 	user = filters.user
-	if not set(MANAGERS) & set(frappe.get_roles()):
+	if record_access.is_restricted("Customer Interaction"):
 		user = frappe.session.user  # a CRM User's scorecard is their own
 	days = reads.attribution_days()
 	rows = reads.interactions(from_date, to_date, user)
