@@ -2,11 +2,11 @@
 figures, tier, lifetime value, churn risk, data quality, latest interactions and open
 projects — as data and as escaped HTML for the CRM Customer and Customer forms."""
 
-import html
-
 import frappe
 from frappe import _
 from frappe.utils import escape_html, fmt_money, format_date
+
+from crm_pack.utils.html import escape_once
 
 PROFILE_FIELDS = (
 	"name",
@@ -67,8 +67,7 @@ def get_customer_360(customer: str) -> dict:
 
 
 def _text(value) -> str:
-	# stored text may already be escaped by frappe's sanitiser: normalise, then escape once
-	return escape_html(html.unescape(str(value))) if value not in (None, "") else "–"
+	return escape_once(value) if value not in (None, "") else "–"
 
 
 def render(data: dict) -> str:

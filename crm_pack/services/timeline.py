@@ -3,12 +3,13 @@
 Nothing is written at submit time: the entries come from ERPNext's own Version
 records, so they cost the submit nothing and cannot disagree with the documents."""
 
-import html
 import json
 
 import frappe
 from frappe import _
 from frappe.utils import fmt_money
+
+from crm_pack.utils.html import escape_once
 
 DOCTYPES = ("Sales Order", "Sales Invoice")
 LIMIT = 50
@@ -89,20 +90,16 @@ def interactions(doctype: str, docname: str) -> list[dict]:
 		limit=LIMIT,
 	)
 
-	def escape(value: str) -> str:
-		# frappe may have stored the text already escaped: normalise, then escape once
-		return frappe.utils.escape_html(html.unescape(value))
-
 	return [
 		{
 			"icon": INTERACTION_ICONS.get(r.channel, "message-1"),
 			"creation": r.interaction_datetime,
 			"content": _("{0} ({1}, {2}): {3} — {4}").format(
-				f'<a href="/app/customer-interaction/{escape(r.name)}">{escape(_(r.interaction_type))}</a>',
-				escape(_(r.channel)),
-				escape(_(r.direction)),
-				escape(r.subject or ""),
-				escape(r.handled_by or _("nobody assigned")),
+				f'<a href="/app/customer-interaction/{escape_once(r.name)}">{escape_once(_(r.interaction_type))}</a>',
+				escape_once(_(r.channel)),
+				escape_once(_(r.direction)),
+				escape_once(r.subject or ""),
+				escape_once(r.handled_by or _("nobody assigned")),
 			),
 		}
 		for r in rows
