@@ -7,22 +7,21 @@ from frappe.query_builder.functions import Max
 from frappe.utils import cint, getdate, now_datetime, nowdate
 
 from crm_pack.relationship.quality import is_stale, last_activity, quality
+from crm_pack.services.contacts import contacts_by_customer
 
 
-def _linked(parenttype: str, customers: list[str] | None) -> dict[str, set[str]]:
+def _addressed(customers: list[str] | None) -> set[str]:
+	"""Customers with at least one address."""
 	link = frappe.qb.DocType("Dynamic Link")
 	query = (
 		frappe.qb.from_(link)
-		.select(link.link_name, link.parent)
-		.where((link.parenttype == parenttype) & (link.link_doctype == "Customer"))
+		.select(link.link_name)
+		.distinct()
+		.where((link.parenttype == "Address") & (link.link_doctype == "Customer"))
 	)
 	if customers:
 		query = query.where(link.link_name.isin(customers))
-	rows = query.run()
-	linked: dict[str, set[str]] = {}
-	for customer, parent in rows:
-		linked.setdefault(customer, set()).add(parent)
-	return linked
+	return {customer for (customer,) in query.run()}
 
 
 def recompute(customers: list[str] | None = None) -> int:
@@ -52,17 +51,8 @@ def recompute(customers: list[str] | None = None) -> int:
 		query = query.where(crm.name.isin(customers))
 	records = query.run(as_dict=True)
 
-	contacts = _linked("Contact", customers)
-	addresses = _linked("Address", customers)
-	contact = frappe.qb.DocType("Contact")
-	contact_query = frappe.qb.from_(contact).select(
-		contact.name, contact.email_id, contact.phone, contact.mobile_no
-	)
-	if customers:
-		contact_query = contact_query.where(
-			contact.name.isin(sorted(set().union(*contacts.values())) or [""])
-		)
-	contact_facts = {r.name: r for r in contact_query.run(as_dict=True)}
+	contacts = contacts_by_customer(customers)
+	addresses = _addressed(customers)
 	interaction = frappe.qb.DocType("Customer Interaction")
 	seen_query = (
 		frappe.qb.from_(interaction)
@@ -75,14 +65,14 @@ def recompute(customers: list[str] | None = None) -> int:
 
 	updates = {}
 	for r in records:
-		facts = [contact_facts[c] for c in contacts.get(r.name, ()) if c in contact_facts]
+		facts = contacts.get(r.name, [])
 		score, missing = quality(
 			{
 				"owner": bool(r.relationship_owner),
 				"contact": bool(facts),
 				"email": any(f.email_id for f in facts),
 				"phone": any(f.phone or f.mobile_no for f in facts),
-				"address": bool(addresses.get(r.name)),
+				"address": r.name in addresses,
 				"tax_id": bool(r.tax_id),
 			}
 		)

@@ -6,6 +6,7 @@ import frappe
 from frappe import _
 
 from crm_pack.relationship.duplicates import CustomerFacts, find_duplicates
+from crm_pack.services.contacts import contacts_by_customer
 
 
 def customer_facts() -> list[CustomerFacts]:
@@ -16,33 +17,15 @@ def customer_facts() -> list[CustomerFacts]:
 		.where(customer.disabled == 0)
 		.run(as_dict=True)
 	)
-	link = frappe.qb.DocType("Dynamic Link")
-	contact = frappe.qb.DocType("Contact")
-	emails: dict[str, set[str]] = {}
-	phones: dict[str, set[str]] = {}
-	for cust, email, phone, mobile in (
-		frappe.qb.from_(link)
-		.join(contact)
-		.on(contact.name == link.parent)
-		.select(link.link_name, contact.email_id, contact.phone, contact.mobile_no)
-		.where((link.parenttype == "Contact") & (link.link_doctype == "Customer"))
-		.run()
-	):
-		if email:
-			emails.setdefault(cust, set()).add(email)
-		for number in (phone, mobile):
-			if number:
-				phones.setdefault(cust, set()).add(number)
-	return [
-		CustomerFacts(
-			r.name,
-			r.customer_name or r.name,
-			r.tax_id,
-			frozenset(emails.get(r.name, ())),
-			frozenset(phones.get(r.name, ())),
-		)
-		for r in rows
-	]
+	contacts = contacts_by_customer()
+
+	def details(name):
+		mine = contacts.get(name, ())
+		emails = frozenset(c.email_id for c in mine if c.email_id)
+		phones = frozenset(number for c in mine for number in (c.phone, c.mobile_no) if number)
+		return emails, phones
+
+	return [CustomerFacts(r.name, r.customer_name or r.name, r.tax_id, *details(r.name)) for r in rows]
 
 
 def candidates(threshold: float = 90.0):
