@@ -50,15 +50,6 @@ def execute(filters: dict | None = None):
 
 
 def _columns():
-	def col(label, fieldname, fieldtype="Data", options=None, width=120):
-		return {
-			"label": label,
-			"fieldname": fieldname,
-			"fieldtype": fieldtype,
-			"options": options,
-			"width": width,
-		}
-
 	return [
 		column(_("Project"), "name", "Link", "Implementation Project", 140),
 		column(_("Project Name"), "project_name", width=180),
