@@ -264,7 +264,8 @@ def test_a_monthly_buyer_silent_for_140_days_is_high_risk_in_words():
 	risk = churn.assess(BuyingHistory(every([30, 30, 30, 30], 140)), TODAY)
 	assert (risk.score, risk.level) == (100.0, "High")
 	assert (
-		rendered(risk.reasons[0]) == "No order for 140 days; this customer usually orders every 30 days (±6)."
+		rendered(risk.reasons[0])
+		== "No order since 2026-07-06; this customer usually orders every 30 days (±6)."
 	)
 
 
@@ -274,7 +275,7 @@ def test_a_monthly_buyer_on_time_is_low_risk():
 	assert (risk.score, risk.level) == (11.9, "Low")
 	assert (
 		rendered(risk.reasons[0])
-		== "Last order 30 days ago; this customer usually orders every 30 days (±6)."
+		== "Last order on 2026-10-24; this customer usually orders every 30 days (±6)."
 	)
 	assert risk.next_order_expected == ago(0)  # last order + 30 days
 	assert (risk.days_since_last_order, risk.usual_interval_days, risk.spread_days) == (30, 30, 6)
@@ -301,7 +302,8 @@ def test_one_long_gap_does_not_stretch_the_rhythm():
 	risk = churn.assess(BuyingHistory(every([20, 30, 40, 30, 100], 50)), TODAY)
 	assert risk.score == 50.0
 	assert (
-		rendered(risk.reasons[0]) == "No order for 50 days; this customer usually orders every 30 days (±10)."
+		rendered(risk.reasons[0])
+		== "No order since 2026-10-04; this customer usually orders every 30 days (±10)."
 	)
 
 
@@ -309,7 +311,7 @@ def test_two_orders_give_the_single_gap_and_the_floor():
 	# interval 40, spread 20 % × 40 = 8; z = (56 - 40) / 8 = 2 → 50
 	risk = churn.assess(BuyingHistory(every([40], 56)), TODAY)
 	assert (risk.score, risk.level) == (50.0, "Medium")
-	assert rendered(risk.reasons[0]) == "No order for 56 days; its two orders so far were 40 days apart."
+	assert rendered(risk.reasons[0]) == "No order since 2026-09-28; its two orders so far were 40 days apart."
 
 
 def test_orders_on_the_same_day_are_one_buying_day():
@@ -324,12 +326,12 @@ def test_a_single_order_is_new_for_90_days_then_one_off():
 	# against the default interval 90 with spread 18: z = 0 → 11.9; z = 1/18 → 12.5; z = 90/18 = 5 → 95.3
 	new = churn.assess(BuyingHistory([ago(90)]), TODAY)
 	assert (new.score, new.level) == (11.9, "New")
-	assert rendered(new.reasons[0]) == "First order 90 days ago; too early to know this customer's rhythm."
+	assert rendered(new.reasons[0]) == "First order on 2026-08-25; too early to know this customer's rhythm."
 	assert churn.assess(BuyingHistory([ago(91)]), TODAY).score == 12.5
 	one_off = churn.assess(BuyingHistory([ago(180)]), TODAY)
 	assert (one_off.score, one_off.level) == (95.3, "One-off")
 	assert rendered(one_off.reasons[0]) == (
-		"Only one order, 180 days ago; customers are expected to reorder within 90 days."
+		"Only one order, on 2026-05-27; customers are expected to reorder within 90 days."
 	)
 
 
@@ -502,3 +504,13 @@ def test_share_of_wallet_is_not_capped():
 	assert rfm.share_of_wallet(-1000, 10000) == -0.1  # returns exceeded billing
 	assert rfm.share_of_wallet(4500, None) is None
 	assert rfm.share_of_wallet(4500, 0) is None
+
+
+def test_a_stored_pattern_scores_as_the_history_would_on_any_later_day():
+	"""The nightly run scores from the pattern stored when the ledger last changed."""
+	history = BuyingHistory(MONTHLY_42, [100, 100, 100, 60, 60, 60], [10, 10, 10, 30, 30, 30])
+	stored_pattern = churn.pattern(history)
+	for later in (0, 15, 60, 400):
+		day = TODAY + dt.timedelta(days=later)
+		assert churn.risk(stored_pattern, day) == churn.assess(history, day)
+	assert churn.risk(churn.pattern(BuyingHistory()), TODAY).level == "New"
