@@ -17,9 +17,11 @@ def after_rename(doc, method=None, old: str | None = None, new: str | None = Non
 	customer_records.follow_rename(old, new, merge)
 	if merge:
 		# The surviving customer now owns the merged customer's orders, invoices and payments.
+		from crm_pack.services.analytics_basis import mark_changed
 		from crm_pack.services.ledger_sync import refresh_in_transaction
 
 		refresh_in_transaction([new])
+		mark_changed([new])
 
 
 def on_trash(doc, method=None) -> None:

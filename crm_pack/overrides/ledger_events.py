@@ -7,7 +7,7 @@ is marked for recompute, and the submit or cancel goes on.
 import frappe
 
 from crm_pack.ledger.figures import CLOSED_ORDER_STATUSES
-from crm_pack.services import ledger_sync
+from crm_pack.services import analytics_basis, ledger_sync
 
 
 def customers_of(doc) -> list[str]:
@@ -35,6 +35,22 @@ def refresh_customers(doc, method=None) -> None:
 	customers = sorted(set(customers_of(doc)))
 	if customers:
 		refresh_safely(customers, doc)
+		mark_analytics_safely(customers, doc)
+
+
+def mark_analytics_safely(customers: list[str], doc) -> None:
+	"""One indexed update of rows this transaction has just written; should it fail,
+	tonight's analytics miss this change and the weekly re-read brings it in."""
+	try:
+		analytics_basis.mark_changed(customers)
+	except Exception as e:
+		if frappe.db.is_deadlocked(e):
+			raise
+		frappe.log_error(
+			title=f"crm_pack: analytics not told of {doc.doctype} {doc.name}",
+			reference_doctype=doc.doctype,
+			reference_name=doc.name,
+		)
 
 
 def refresh_on_order_closing(doc, method=None) -> None:

@@ -1,326 +1,208 @@
 """Customer value analytics for every customer at once: ABC tier, five-part lifetime
 value, churn risk, RFM segment and share of wallet.
 
-Reads are set-based — four grouped queries over Sales Invoice (+ items) and the
-Payment Ledger, one over CRM Customer — the rules are the pure functions of
-crm_pack.analytics, and the results are written back in chunks. Amounts are in the
-default company's currency: invoices of companies in other currencies are left out
-rather than summed across currencies.
+A run has two steps:
+
+1. The analytics basis (services/analytics_basis.py) is read from the ledger for
+   the customers whose basis is stale: their ledger changed, the settings changed,
+   their 12-month window moved or the basis is a week old. On a usual night that is
+   the few customers who bought, paid or returned something; on the first run, or
+   after a settings change, it is everyone.
+2. Every customer is scored from their basis, against today and against each
+   other: churn risk (days since the last purchase against their rhythm), RFM
+   quintiles, ABC tiers and share of wallet. Only the customers whose figures moved
+   are written.
+
+The rules are the pure functions of crm_pack.analytics; this module reads, decides
+what to refresh, and writes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections import defaultdict
+import json
+import zlib
 
 import frappe
-from frappe.query_builder import Case
-from frappe.query_builder.functions import Concat, GroupConcat, Max, Min, Sum
-from frappe.utils import add_days, cint, flt, getdate, now_datetime, nowdate
-from pypika.terms import Parameter, Values
+from frappe.query_builder.functions import Coalesce
+from frappe.utils import cint, flt, getdate, now_datetime, nowdate
 
-from crm_pack.analytics import abc, churn, clv, rfm
+from crm_pack.analytics import abc, churn, rfm
+from crm_pack.services import analytics_basis
 from crm_pack.services.record_access import require_crm_manager
-from crm_pack.services.settings import home_currency
+from crm_pack.utils.bulk_update import CHUNK, update_rows
 
-WRITE_CHUNK = 2000
+SCORE_FIELDS = (
+	"abc_tier",
+	"churn_risk_score",
+	"churn_risk_level",
+	"churn_risk_reason",
+	"rfm_segment",
+	"rfm_score",
+	"share_of_wallet",
+)
+# everyone's basis is read in one pass, rather than in chunks by name, above this share
+FULL_READ_SHARE = 0.3
 
-
-def _companies() -> list[str]:
-	currency = home_currency()
-	return frappe.get_all("Company", filters={"default_currency": currency}, pluck="name")
-
-
-def _purchase_days(companies) -> list[tuple]:
-	"""Per customer and day, in date order: basket (invoices), net (invoices and returns)
-	and invoice count. MariaDB groups per customer (its index order) and hands each
-	customer's invoices over as one string: half the time of streaming a million rows
-	through the client, and a third of grouping per customer-day in the server."""
-	si = frappe.qb.DocType("Sales Invoice")
-	query = (
-		frappe.qb.from_(si)
-		.select(si.customer, GroupConcat(Concat(si.posting_date, " ", si.base_net_total, " ", si.is_return)))
-		.where(si.docstatus == 1)
-		.where(si.company.isin(companies))
-		.groupby(si.customer)
-	)
-	previous = frappe.db.sql("select @@session.group_concat_max_len")[0][0]
-	# a customer's history must never be cut short (the default is 1 MB, ~40,000 invoices)
-	frappe.db.sql("set session group_concat_max_len = 4294967295")
-	try:
-		rows = query.run()
-	finally:
-		frappe.db.sql("set session group_concat_max_len = %s", (int(previous),))
-	days: dict[tuple, list] = {}
-	for customer, history in rows:
-		for invoice in history.split(","):
-			posting_date, net, is_return = invoice.split(" ")
-			day = days.get((customer, posting_date))
-			if day is None:
-				day = days[(customer, posting_date)] = [0.0, 0.0, 0]
-			net = float(net)
-			day[1] += net
-			if is_return == "0":
-				day[0] += net
-				day[2] += 1
-	return sorted((c, dt.date.fromisoformat(d), *values) for (c, d), values in days.items())
+_STATE = (
+	"name",
+	"stale",
+	"analytics_dirty",
+	"estimated_annual_spend",
+	"first_purchase_date",
+	"last_purchase_date",
+	"buying_days",
+	"usual_interval_days",
+	"interval_spread_days",
+	"churn_signal_points",
+	"churn_signals",
+	"net_revenue",
+	"billed_last_12_months",
+	"analytics_scores_digest",
+)
 
 
-def _item_groups(companies):
-	"""Per customer, item group and whether ERPNext knows the cost: first purchase,
-	revenue, cost, and the premium lines' amounts at rate and at price-list rate."""
-	si = frappe.qb.DocType("Sales Invoice")
-	item = frappe.qb.DocType("Sales Invoice Item")
-	known = Case().when(item.incoming_rate > 0, 1).else_(0)
-	premium = (item.price_list_rate > 0) & (item.rate > item.price_list_rate)
-	return (
-		frappe.qb.from_(item)
-		.join(si)
-		.on(si.name == item.parent)
-		.select(
-			si.customer,
-			item.item_group,
-			known,
-			Min(si.posting_date),
-			Sum(item.base_net_amount),
-			Sum(item.incoming_rate * item.stock_qty),
-			Sum(Case().when(premium, item.base_rate * item.qty).else_(0)),
-			Sum(Case().when(premium, item.base_price_list_rate * item.qty).else_(0)),
-		)
-		.where(si.docstatus == 1)
-		.where(si.company.isin(companies))
-		.where(item.parenttype == "Sales Invoice")
-		.groupby(si.customer, item.item_group, known)
-		.run()
-	)
-
-
-def _payment_days(companies) -> list[tuple]:
-	"""Per fully paid invoice: the customer, invoice date and the day it was fully paid,
-	ordered by customer and payment day. Read from the Payment Ledger alone, grouped per
-	invoice: the invoice's own row carries its date and amount, payments carry theirs, so
-	no join with Sales Invoice is needed (a join over a million invoices costs 4×)."""
-	ple = frappe.qb.DocType("Payment Ledger Entry")
-	own_row = (ple.voucher_type == "Sales Invoice") & (ple.voucher_no == ple.against_voucher_no)
-	invoice_date = Min(Case().when(own_row, ple.posting_date))
-	invoice_amount = Min(Case().when(own_row, ple.amount))
-	paid_on = Max(Case().when(ple.voucher_type != "Sales Invoice", ple.posting_date))
-	rows = (
-		frappe.qb.from_(ple)
-		.select(Max(ple.party), invoice_date, paid_on)
-		.where(ple.against_voucher_type == "Sales Invoice")
-		.where(ple.party_type == "Customer")
-		.where(ple.delinked == 0)
-		.where(ple.company.isin(companies))
-		.groupby(ple.against_voucher_no)
-		# fully paid invoices (not returns), with at least one payment
-		.having((Sum(ple.amount) <= 0) & (invoice_amount > 0) & paid_on.notnull())
-		.run()
-	)
-	return sorted(rows, key=lambda r: (r[0], r[2]))
-
-
-def _settings():
-	s = frappe.get_cached_doc("CRM Pack Settings")
-	return (
-		s,
-		clv.CLVSettings(
-			default_margin=flt(s.default_margin_percent) / 100,
-			acquisition_cost=flt(s.acquisition_cost),
-			retention_cost=flt(s.retention_cost),
-			referral_share=flt(s.referral_share_percent) / 100,
-		),
-		churn.ChurnSettings(
-			new_customer_days=cint(s.churn_new_customer_days) or 90,
-			default_interval_days=cint(s.churn_default_interval_days) or 90,
-		),
-	)
-
-
-def compute_all(today: dt.date | None = None) -> dict[str, dict]:
-	"""Every CRM Customer's analytics fields, keyed by customer."""
-	today = getdate(today or nowdate())
-	settings, clv_settings, churn_settings = _settings()
-	companies = _companies() or [""]
+def _state(today: dt.date) -> dict[str, dict]:
+	"""Every customer's basis, whether it is stale, and a digest of their stored scores
+	(comparing seven columns, the reason among them, would mean reading them all)."""
 	crm = frappe.qb.DocType("CRM Customer")
-	customers = {
-		r[0]: r[1:]
-		for r in frappe.qb.from_(crm).select(crm.name, crm.referred_by, crm.estimated_annual_spend).run()
-	}
+	oldest = today - dt.timedelta(days=analytics_basis.MAX_AGE_DAYS)
+	stale = (
+		(crm.analytics_dirty > 0)
+		| (Coalesce(crm.analytics_basis_key, "") != analytics_basis.basis_key())
+		| crm.analytics_basis_on.isnull()
+		| (crm.analytics_basis_on < oldest)
+		| (crm.billed_window_ends <= today)
+	)
+	columns = [crm[f] for f in _STATE]
+	columns[1] = stale
+	rows = frappe.qb.from_(crm).select(*columns).run()
+	return {row[0]: dict(zip(_STATE, row, strict=True)) for row in rows}
 
-	revenue: dict[str, float] = defaultdict(float)
-	last_year: dict[str, float] = defaultdict(float)
-	dates: dict[str, list] = defaultdict(list)
-	baskets: dict[str, list] = defaultdict(list)
-	year_ago = getdate(add_days(today, -365))
-	for customer, day, basket, net, orders in _purchase_days(companies):
-		revenue[customer] += flt(net)
-		if day > year_ago:
-			last_year[customer] += flt(net)
-		if orders:
-			dates[customer].append(day)
-			baskets[customer].append(flt(basket))
 
-	sales: dict[str, list] = defaultdict(list)
-	premium: dict[str, list] = defaultdict(lambda: [0.0, 0.0])
-	for customer, group, known, first, amount, cost, at_rate, at_list in _item_groups(companies):
-		sales[customer].append(clv.GroupSales(group or "", first, flt(amount), flt(cost) if known else None))
-		premium[customer][0] += flt(at_rate)
-		premium[customer][1] += flt(at_list)
+def _referrals() -> tuple[dict[str, str], dict[str, float]]:
+	"""Who referred whom, and the stored base profit of each referred customer."""
+	crm = frappe.qb.DocType("CRM Customer")
+	rows = (
+		frappe.qb.from_(crm)
+		.select(crm.name, crm.referred_by, crm.clv_base_profit)
+		.where(Coalesce(crm.referred_by, "") != "")
+		.run()
+	)
+	return {n: r for n, r, _p in rows}, {n: float(p or 0) for n, _r, p in rows}
 
-	days_to_pay: dict[str, list] = defaultdict(list)
-	for customer, invoiced, paid in _payment_days(companies):
-		days_to_pay[customer].append(max(0, (paid - invoiced).days))
 
-	referred = clv.referrals({name: values[0] for name, values in customers.items()})
-	inputs = {
-		name: clv.CLVInput(
-			first_purchase=dates[name][0] if dates.get(name) else None,
-			last_purchase=dates[name][-1] if dates.get(name) else None,
-			sales=sales.get(name, []),
-			# one line carrying the premium lines' totals: (Σ rate·qty − Σ list·qty) × 1
-			lines=[clv.PriceLine(premium[name][0], premium[name][1], 1)] if name in premium else [],
-			referred=referred.get(name, []),
-		)
-		for name in customers
-	}
-	values = clv.compute_all(inputs, clv_settings)
+def _refresh_bases(customers: list[str] | None, state: dict[str, dict], today, commit: bool) -> None:
+	"""Reads the ledger of these customers (None: all), stores their basis and takes
+	it into `state` for scoring."""
+	bases = analytics_basis.compute(customers, today, list(state), *_referrals())
+	rows, seen = [], {}
+	for name, basis in bases:
+		state[name].update(basis)
+		seen[name] = cint(state[name]["analytics_dirty"])
+		rows.append((name, *(basis[f] for f in analytics_basis.FIELDS)))
+		if len(rows) == CHUNK:
+			update_rows("CRM Customer", analytics_basis.FIELDS, rows, commit=commit)
+			rows = []
+	update_rows("CRM Customer", analytics_basis.FIELDS, rows, commit=commit)
+	analytics_basis.clear_changed(seen)
+
+
+def _churn_settings():
+	s = frappe.get_cached_doc("CRM Pack Settings")
+	return s, churn.ChurnSettings(
+		new_customer_days=cint(s.churn_new_customer_days) or 90,
+		default_interval_days=cint(s.churn_default_interval_days) or 90,
+	)
+
+
+def _pattern(s: dict) -> churn.BuyingPattern:
+	interval = flt(s["usual_interval_days"])
+	return churn.BuyingPattern(
+		first_day=getdate(s["first_purchase_date"]) if s["first_purchase_date"] else None,
+		last_day=getdate(s["last_purchase_date"]) if s["last_purchase_date"] else None,
+		buying_days=cint(s["buying_days"]),
+		interval=interval if cint(s["buying_days"]) > 1 else None,
+		spread=flt(s["interval_spread_days"]),
+		signal_points=flt(s["churn_signal_points"]),
+		signal_reasons=tuple((t, tuple(a)) for t, a in json.loads(s["churn_signals"]))
+		if s["churn_signals"]
+		else (),
+	)
+
+
+def score_all(state: dict[str, dict], today: dt.date) -> dict[str, dict]:
+	"""Every customer's scores on `today`, from their stored basis."""
+	settings, churn_settings = _churn_settings()
+	sentences = analytics_basis.Sentences()
+	patterns = {name: _pattern(s) for name, s in state.items()}
 	tiers = abc.classify(
-		{n: revenue.get(n, 0.0) for n in customers},
+		{n: flt(s["net_revenue"]) for n, s in state.items()},
 		flt(settings.abc_a_share) / 100 or 0.8,
 		flt(settings.abc_b_share) / 100 or 0.95,
 	)
-	risks = churn.assess_all(
+	rfm_scores = rfm.score(
 		{
-			n: churn.BuyingHistory(dates.get(n, []), baskets.get(n, []), days_to_pay.get(n, []))
-			for n in customers
-		},
-		today,
-		churn_settings,
-	)
-	scores = rfm.score(
-		{
-			n: rfm.Purchases(
-				dates[n][-1] if dates.get(n) else None, len(dates.get(n, [])), revenue.get(n, 0.0)
-			)
-			for n in customers
+			n: rfm.Purchases(p.last_day, p.buying_days, flt(state[n]["net_revenue"]))
+			for n, p in patterns.items()
 		},
 		today,
 	)
-	years = cint(settings.projection_years) or 5
-	retention = flt(settings.retention_probability_percent) / 100
-	discount = flt(settings.discount_rate_percent) / 100
-
-	# A handful of sentence templates serve 100,000 customers: translate each once.
-	translated: dict[str, str] = {}
-
-	def sentences(pairs) -> str:
-		lines = []
-		for template, args in pairs:
-			if template not in translated:
-				translated[template] = frappe._(template)
-			lines.append(translated[template].format(*args))
-		return "\n".join(lines)
-
 	out = {}
-	for name, (_referred_by, estimated_spend) in customers.items():
-		parts = values[name]
-		risk = risks[name]
-		score = scores.get(name)
-		active_years = max(1.0, ((dates[name][-1] - dates[name][0]).days / 365) if dates.get(name) else 1.0)
-		wallet = rfm.share_of_wallet(last_year.get(name, 0.0), flt(estimated_spend))
+	for name, s in state.items():
+		risk = churn.risk(patterns[name], today, churn_settings)
+		score = rfm_scores.get(name)
+		wallet = rfm.share_of_wallet(flt(s["billed_last_12_months"]), flt(s["estimated_annual_spend"]))
 		out[name] = {
 			"abc_tier": tiers.get(name, "C"),
-			"clv_base_profit": parts.base_profit,
-			"clv_cross_sell_profit": parts.cross_sell_profit,
-			"clv_service_cost_saving": parts.service_cost_saving,
-			"clv_referral_value": parts.referral_value,
-			"clv_price_premium": parts.price_premium,
-			"clv_total": parts.total,
-			"clv_projected": round(
-				clv.projected(parts.base_profit / active_years, retention, discount, years), 2
-			),
-			"clv_explanation": sentences(clv.explain(parts)),
-			"churn_risk_score": round(risk.score, 1),
+			# whole points: tenths are noise, and would rewrite most customers every night
+			"churn_risk_score": round(risk.score),
 			"churn_risk_level": risk.level,
 			"churn_risk_reason": sentences(risk.reasons),
 			"rfm_segment": score.segment if score else None,
 			"rfm_score": score.code if score else None,
-			"billed_last_12_months": round(last_year.get(name, 0.0), 2),
-			"net_revenue": round(revenue.get(name, 0.0), 2),
 			# 0 when there is no estimate to compare with (the column cannot hold "unknown")
 			"share_of_wallet": 0 if wallet is None else round(wallet * 100, 1),
 		}
 	return out
 
 
-FIELDS = (
-	"abc_tier",
-	"clv_base_profit",
-	"clv_cross_sell_profit",
-	"clv_service_cost_saving",
-	"clv_referral_value",
-	"clv_price_premium",
-	"clv_total",
-	"clv_projected",
-	"clv_explanation",
-	"churn_risk_score",
-	"churn_risk_level",
-	"churn_risk_reason",
-	"rfm_segment",
-	"rfm_score",
-	"billed_last_12_months",
-	"net_revenue",
-	"share_of_wallet",
-	"analytics_updated_on",
-)
+def _digest(scores: dict) -> str:
+	return format(zlib.crc32(repr(tuple(scores[f] for f in SCORE_FIELDS)).encode()), "08x")
 
 
-@functools.lru_cache(maxsize=4)
-def _upsert_sql(rows: int) -> str:
-	"""INSERT … ON DUPLICATE KEY UPDATE for `rows` customers, with placeholders: built once
-	per chunk size (building it with the values inside cost more than running it)."""
+def _progress(step: int, steps: int, text: str, progress: bool) -> None:
+	if progress:
+		frappe.publish_progress(100 * step / steps, title=frappe._("Customer analytics"), description=text)
+
+
+def recompute_all(*, today: dt.date | None = None, commit: bool = False, progress: bool = False) -> int:
+	"""Refresh stale bases, score every customer and store what changed; returns how
+	many customers were scored. With `commit`, each chunk is committed as it is
+	written, so a document event waiting on one of these customers waits briefly."""
+	today = getdate(today or nowdate())
+	state = _state(today)
+	stale = [name for name, s in state.items() if s["stale"]]
+	if stale:
+		_progress(0, 3, frappe._("Reading the ledger of {0} customers").format(len(stale)), progress)
+		everyone = len(stale) > FULL_READ_SHARE * len(state)
+		_refresh_bases(None if everyone else stale, state, today, commit)
+
+	_progress(1, 3, frappe._("Scoring {0} customers").format(len(state)), progress)
+	scores = score_all(state, today)
+	changed = []
+	for name, values in scores.items():
+		digest = _digest(values)
+		if digest != state[name]["analytics_scores_digest"]:
+			changed.append((name, *(values[f] for f in SCORE_FIELDS), digest))
+	_progress(2, 3, frappe._("Storing the figures of {0} customers").format(len(changed)), progress)
+	update_rows("CRM Customer", (*SCORE_FIELDS, "analytics_scores_digest"), changed, commit=commit)
 	crm = frappe.qb.DocType("CRM Customer")
-	row = [Parameter("%s")] * (len(FIELDS) + 1)
-	query = frappe.qb.into(crm).columns("name", *FIELDS).insert(*([row] * rows))
-	for f in FIELDS:
-		query = query.on_duplicate_key_update(crm[f], Values(crm[f]))
-	return query.get_sql()
-
-
-def _write(results: dict[str, dict], progress: bool) -> None:
-	"""Chunks of INSERT … ON DUPLICATE KEY UPDATE: every name exists, so each row only
-	updates, 2,000 customers per statement — a CASE-per-field bulk update of 100,000
-	customers costs minutes, this costs seconds, with no DDL (the caller keeps its
-	transaction). A customer deleted meanwhile would come back as a stub row without a
-	creation stamp; those are removed at once."""
-	crm = frappe.qb.DocType("CRM Customer")
-	names = list(results)
-	for start in range(0, len(names), WRITE_CHUNK):
-		chunk = names[start : start + WRITE_CHUNK]
-		values = [v for n in chunk for v in (n, *(results[n][f] for f in FIELDS))]
-		frappe.db.sql(_upsert_sql(len(chunk)), values)
-		frappe.qb.from_(crm).delete().where(crm.name.isin(chunk)).where(crm.creation.isnull()).run()
-		if progress:
-			done = start + len(chunk)
-			frappe.publish_progress(
-				100 * done / max(len(names), 1),
-				title=frappe._("Customer analytics"),
-				description=frappe._("{0} of {1} customers").format(done, len(names)),
-			)
-
-
-def recompute_all(*, commit: bool = False, progress: bool = False) -> int:
-	"""Compute and store every customer's analytics; returns how many were written."""
-	results = compute_all()
-	now = now_datetime()
-	for values in results.values():
-		values["analytics_updated_on"] = now
-	_write(results, progress)
+	frappe.qb.update(crm).set(crm.analytics_updated_on, now_datetime()).run()
 	if commit:
 		frappe.db.commit()
-	return len(results)
+	_progress(3, 3, frappe._("Done"), progress)
+	return len(scores)
 
 
 def recompute_all_job() -> None:

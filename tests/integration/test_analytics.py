@@ -4,7 +4,7 @@ import frappe
 import pytest
 from frappe.utils import add_days, nowdate
 
-from crm_pack.services import analytics_sync
+from crm_pack.services import analytics_basis, analytics_sync
 from tests.integration import factories
 
 
@@ -116,6 +116,89 @@ def test_days_to_pay_read_from_the_payment_ledger():
 	undone = factories.sales_invoice(cust, 70, posting_date=add_days(nowdate(), -15))
 	factories.payment(undone, posting_date=add_days(nowdate(), -14)).cancel()
 
-	rows = [r for r in analytics_sync._payment_days(analytics_sync._companies()) if r[0] == cust]
+	rows = [r for r in analytics_basis._payment_days(analytics_basis.companies()) if r[0] == cust]
 	day = lambda n: getdate(add_days(nowdate(), n))  # noqa: E731
 	assert rows == [(cust, day(-100), day(-90)), (cust, day(-60), day(-20))]
+
+
+BASIS = ("net_revenue", "billed_last_12_months", "buying_days", "clv_base_profit", "clv_referral_value")
+SCORES = ("abc_tier", "churn_risk_score", "churn_risk_level", "churn_risk_reason", "rfm_segment")
+
+
+def snapshot(names, fields=BASIS + SCORES):
+	return {n: stored(n, *fields) for n in names}
+
+
+def rebuild():
+	"""Forces every basis to be read from the ledger again, as after an upgrade."""
+	frappe.db.sql("update `tabCRM Customer` set analytics_basis_key = ''")
+	analytics_sync.recompute_all()
+
+
+def test_next_night_reads_the_changed_customer_and_agrees_with_a_rebuild(customers):
+	big, small, lapsed = customers
+	analytics_sync.recompute_all()
+	assert stored(small, "analytics_dirty").analytics_dirty == 0
+
+	invoice = factories.sales_invoice(small, 700)
+	assert stored(small, "analytics_dirty").analytics_dirty > 0  # the submit told the analytics
+	analytics_sync.recompute_all()
+	after = snapshot(customers)
+	assert after[small].net_revenue == 900 and after[small].billed_last_12_months == 900
+	assert stored(small, "analytics_dirty").analytics_dirty == 0
+	# the referrer's value follows the referred customer's new profit (20 % of 900, 10 % of that)
+	assert after[big].clv_referral_value == pytest.approx(0.1 * 0.2 * 900)
+	rebuild()
+	assert snapshot(customers) == after
+
+	invoice.cancel()
+	analytics_sync.recompute_all()
+	assert stored(small, "net_revenue").net_revenue == 200
+
+
+def test_twelve_month_billing_moves_with_the_calendar_alone(customers):
+	big, small, lapsed = customers
+	analytics_sync.recompute_all()
+	assert stored(small, "billed_last_12_months").billed_last_12_months == 200
+	# a year on, with no ledger event, both of small's invoices have left the window
+	analytics_sync.recompute_all(today=add_days(nowdate(), 366))
+	s = stored(small, "billed_last_12_months", "share_of_wallet", "net_revenue")
+	assert (s.billed_last_12_months, s.share_of_wallet, s.net_revenue) == (0, 0, 200)
+
+
+def test_a_settings_change_reads_every_basis_again(customers):
+	big, small, lapsed = customers
+	analytics_sync.recompute_all()
+	settings = frappe.get_single("CRM Pack Settings")
+	settings.default_margin_percent = 30
+	settings.save()
+	analytics_sync.recompute_all()
+	assert stored(big, "clv_base_profit").clv_base_profit == 30_000
+
+
+def test_a_new_referrer_gets_the_referral_value_the_next_night(customers):
+	big, small, lapsed = customers
+	analytics_sync.recompute_all()
+	doc = frappe.get_doc("CRM Customer", small)
+	doc.referred_by = lapsed
+	doc.save()
+	analytics_sync.recompute_all()
+	assert stored(lapsed, "clv_referral_value").clv_referral_value == pytest.approx(0.1 * 0.2 * 200)
+	assert stored(big, "clv_referral_value").clv_referral_value == 0
+
+
+def test_a_change_counted_during_a_run_waits_for_the_next_one():
+	cust = factories.customer()
+	frappe.db.set_value("CRM Customer", cust, "analytics_dirty", 2)
+	analytics_basis.clear_changed({cust: 1})  # the run read one change; one came in meanwhile
+	assert stored(cust, "analytics_dirty").analytics_dirty == 1
+
+
+def test_a_tier_set_by_hand_is_put_back_the_next_night(customers):
+	big, small, lapsed = customers
+	analytics_sync.recompute_all()
+	doc = frappe.get_doc("CRM Customer", big)
+	doc.abc_tier = "C"
+	doc.save()
+	analytics_sync.recompute_all()
+	assert stored(big, "abc_tier").abc_tier == "A"

@@ -23,6 +23,20 @@ class CRMCustomer(Document):
 		from crm_pack.services import data_quality
 
 		data_quality.recompute([self.name])
+		self._tell_referrers()
+		if not self.is_new() and self.has_value_changed("abc_tier"):
+			# set by hand: tonight's analytics write the computed tier back
+			self.db_set("analytics_scores_digest", "", update_modified=False)
+
+	def _tell_referrers(self):
+		# a referrer's lifetime value includes a share of the customers it referred
+		if self.has_value_changed("referred_by"):
+			from crm_pack.services import analytics_basis
+
+			before = self.get_doc_before_save()
+			referrers = [r for r in (self.referred_by, before and before.referred_by) if r]
+			if referrers:
+				analytics_basis.mark_changed(referrers)
 
 	def on_trash(self):
 		if frappe.flags.crm_pack_deleting_customer != self.name and frappe.db.exists(
