@@ -44,13 +44,14 @@ def mark_analytics_safely(customers: list[str], doc) -> None:
 	try:
 		analytics_basis.mark_changed(customers)
 	except Exception as e:
-		if frappe.db.is_deadlocked(e):
-			raise
-		frappe.log_error(
-			title=f"crm_pack: analytics not told of {doc.doctype} {doc.name}",
-			reference_doctype=doc.doctype,
-			reference_name=doc.name,
-		)
+		_log_unless_deadlocked(e, doc, f"crm_pack: analytics not told of {doc.doctype} {doc.name}")
+
+
+def _log_unless_deadlocked(error: Exception, doc, title: str) -> None:
+	if frappe.db.is_deadlocked(error):
+		# The database already rolled the whole transaction back: nothing left to save.
+		raise error
+	frappe.log_error(title=title, reference_doctype=doc.doctype, reference_name=doc.name)
 
 
 def refresh_on_order_closing(doc, method=None) -> None:
@@ -72,14 +73,7 @@ def refresh_safely(customers: list[str], doc) -> None:
 	try:
 		ledger_sync.refresh_in_transaction(customers)
 	except Exception as e:
-		if frappe.db.is_deadlocked(e):
-			# The database already rolled the whole transaction back: nothing left to save.
-			raise
-		frappe.log_error(
-			title=f"crm_pack: ledger figures not refreshed for {doc.doctype} {doc.name}",
-			reference_doctype=doc.doctype,
-			reference_name=doc.name,
-		)
+		_log_unless_deadlocked(e, doc, f"crm_pack: ledger figures not refreshed for {doc.doctype} {doc.name}")
 		try:
 			ledger_sync.mark_dirty(customers)
 		except Exception:
