@@ -18,23 +18,6 @@ import frappe
 
 CHUNK = 10_000
 
-# frappe's column types, as JSON_TABLE must read them
-_SQL_TYPES = {
-	"Currency": "decimal(21,9)",
-	"Float": "decimal(21,9)",
-	"Percent": "decimal(21,9)",
-	"Int": "bigint",
-	"Check": "int",
-	"Date": "date",
-	"Datetime": "datetime(6)",
-	"Data": "varchar(140)",
-	"Select": "varchar(140)",
-	"Link": "varchar(140)",
-	"Small Text": "longtext",
-	"Text": "longtext",
-	"Long Text": "longtext",
-}
-
 
 @functools.lru_cache(maxsize=8)
 def _update_sql(doctype: str, fields: tuple[str, ...]) -> str:
@@ -42,9 +25,12 @@ def _update_sql(doctype: str, fields: tuple[str, ...]) -> str:
 	columns = []
 	for i, name in enumerate(fields, start=1):
 		field = meta.get_field(name)
-		if field is None or field.fieldtype not in _SQL_TYPES:
+		# the column types frappe itself gives these fields, so values read as they are stored
+		sql_type = field and frappe.db.type_map.get(field.fieldtype)
+		if not sql_type:
 			raise ValueError(f"{doctype}.{name} cannot be bulk-updated")
-		columns.append(f"`{name}` {_SQL_TYPES[field.fieldtype]} path '$[{i}]'")
+		kind, size = sql_type
+		columns.append(f"`{name}` {kind}{f'({size})' if size else ''} path '$[{i}]'")
 	assignments = ", ".join(f"t.`{name}` = j.`{name}`" for name in fields)
 	table = f"tab{doctype}"
 	return (
