@@ -163,7 +163,6 @@ def time_phases(basis, sync) -> dict[str, float]:
 		(basis, "_purchase_days", "read invoice history"),
 		(basis, "_item_groups", "read item groups"),
 		(basis, "_payment_days", "read payment days"),
-		(basis, "compute", "basis (reads + rules)"),
 		(sync, "score_all", "scoring"),
 		(sync, "update_rows", "writes"),
 	]

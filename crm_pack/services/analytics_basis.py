@@ -255,11 +255,14 @@ def compute(
 	everyone: list[str],
 	referred_by: dict[str, str],
 	stored_profit: dict[str, float],
+	key: str,
 ) -> Iterator[tuple[str, dict]]:
 	"""(customer, basis) for these customers (None: `everyone`), and for the customers
 	who referred them, whose referral value includes their base profit (`referred_by`
-	maps referred → referrer; `stored_profit` holds the referred customers' base profit). A generator: each customer's ledger rows are let go once their basis is out,
-	so a rebuild of 100,000 customers holds the ledger once, not the ledger and the bases."""
+	maps referred → referrer; `stored_profit` holds the referred customers' base profit;
+	`key` is this run's basis_key()). A generator: each customer's ledger rows are let
+	go once their basis is out, so a rebuild of 100,000 customers holds the ledger once,
+	not the ledger and the bases."""
 	settings, clv_settings = _settings()
 	referred, referrer_of = referral_graph(referred_by)
 	if customers is None:
@@ -300,7 +303,7 @@ def compute(
 	profits = dict(stored_profit)
 	profits.update((n, clv.base_profit(data, clv_settings)) for n, data in inputs.items())
 	sales.clear()
-	key, sentences = basis_key(), Sentences()
+	sentences = Sentences()
 	for name in names:
 		parts = clv.compute(inputs.pop(name), clv_settings, profits, name=name)
 		basis = _basis(history.pop(name, []), days_to_pay.pop(name, []), parts, settings, today)

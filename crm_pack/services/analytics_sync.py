@@ -62,14 +62,14 @@ _STATE = (
 )
 
 
-def _state(today: dt.date) -> dict[str, dict]:
+def _state(today: dt.date, key: str) -> dict[str, dict]:
 	"""Every customer's basis, whether it is stale, and a digest of their stored scores
 	(comparing seven columns, the reason among them, would mean reading them all)."""
 	crm = frappe.qb.DocType("CRM Customer")
 	oldest = today - dt.timedelta(days=analytics_basis.MAX_AGE_DAYS)
 	stale = (
 		(crm.analytics_dirty > 0)
-		| (Coalesce(crm.analytics_basis_key, "") != analytics_basis.basis_key())
+		| (Coalesce(crm.analytics_basis_key, "") != key)
 		| crm.analytics_basis_on.isnull()
 		| (crm.analytics_basis_on < oldest)
 		| (crm.billed_window_ends <= today)
@@ -92,10 +92,12 @@ def _referrals() -> tuple[dict[str, str], dict[str, float]]:
 	return {n: r for n, r, _p in rows}, {n: float(p or 0) for n, _r, p in rows}
 
 
-def _refresh_bases(customers: list[str] | None, state: dict[str, dict], today, commit: bool) -> None:
+def _refresh_bases(
+	customers: list[str] | None, state: dict[str, dict], today, key: str, commit: bool
+) -> None:
 	"""Reads the ledger of these customers (None: all), stores their basis and takes
 	it into `state` for scoring."""
-	bases = analytics_basis.compute(customers, today, list(state), *_referrals())
+	bases = analytics_basis.compute(customers, today, list(state), *_referrals(), key)
 	rows, seen = [], {}
 	for name, basis in bases:
 		state[name].update(basis)
@@ -181,12 +183,13 @@ def recompute_all(*, today: dt.date | None = None, commit: bool = False, progres
 	many customers were scored. With `commit`, each chunk is committed as it is
 	written, so a document event waiting on one of these customers waits briefly."""
 	today = getdate(today or nowdate())
-	state = _state(today)
+	key = analytics_basis.basis_key()
+	state = _state(today, key)
 	stale = [name for name, s in state.items() if s["stale"]]
 	if stale:
 		_progress(0, 3, frappe._("Reading the ledger of {0} customers").format(len(stale)), progress)
 		everyone = len(stale) > FULL_READ_SHARE * len(state)
-		_refresh_bases(None if everyone else stale, state, today, commit)
+		_refresh_bases(None if everyone else stale, state, today, key, commit)
 
 	_progress(1, 3, frappe._("Scoring {0} customers").format(len(state)), progress)
 	scores = score_all(state, today)
