@@ -16,7 +16,7 @@ args = connect(__doc__)
 import frappe  # noqa: E402
 
 from crm_pack.api.ledger import get_customer_summary  # noqa: E402
-from crm_pack.services.ledger_sync import recompute, refresh_in_transaction  # noqa: E402
+from crm_pack.ledger.refresh import recompute, refresh_in_transaction  # noqa: E402
 from tests.integration import factories  # noqa: E402
 from tests.integration.query_count import QueryCount  # noqa: E402
 

@@ -11,7 +11,7 @@ def recompute(context, quiet=False):
 	"""Recompute every CRM Customer's ledger figures from ERPNext's books and list what was corrected."""
 	import frappe
 
-	from crm_pack.services.ledger_sync import recompute_all
+	from crm_pack.ledger.refresh import recompute_all
 
 	frappe.init(site=get_site(context))
 	frappe.connect()

@@ -11,9 +11,14 @@ required_apps = ["frappe/erpnext"]
 
 export_python_type_annotations = True
 
-after_install = "crm_pack.install.after_install"
-after_migrate = "crm_pack.install.after_migrate"
-before_uninstall = "crm_pack.install.before_uninstall"
+after_install = "crm_pack.setup.install.after_install"
+after_migrate = "crm_pack.setup.install.after_migrate"
+before_uninstall = "crm_pack.setup.uninstall.before_uninstall"
+
+# Records crm_pack ships that users do not edit; frappe imports them on install and migrate.
+fixtures = [
+	{"dt": "Role", "filters": [["name", "in", ["CRM Manager", "CRM User", "Implementation Manager"]]]},
+]
 
 # Shows the CRM record and its figures on ERPNext's Customer form.
 doctype_js = {"Customer": "public/js/customer.js"}
@@ -28,18 +33,19 @@ user_data_fields = [
 	{"doctype": "Customer Interaction", "strict": True, "partial": True},
 ]
 
-# A CRM User sees the customers they own or are on the team of (services/record_access.py).
+# A CRM User sees the customers they own or are on the team of (permissions.py).
 permission_query_conditions = {
-	"CRM Customer": "crm_pack.services.record_access.customer_conditions",
-	"Customer Interaction": "crm_pack.services.record_access.interaction_conditions",
-	"Implementation Project": "crm_pack.services.record_access.project_conditions",
+	"CRM Customer": "crm_pack.permissions.customer_conditions",
+	"Customer Interaction": "crm_pack.permissions.interaction_conditions",
+	"Implementation Project": "crm_pack.permissions.project_conditions",
 }
 has_permission = {
-	"CRM Customer": "crm_pack.services.record_access.has_customer_permission",
-	"Customer Interaction": "crm_pack.services.record_access.has_interaction_permission",
-	"Implementation Project": "crm_pack.services.record_access.has_project_permission",
+	"CRM Customer": "crm_pack.permissions.has_customer_permission",
+	"Customer Interaction": "crm_pack.permissions.has_interaction_permission",
+	"Implementation Project": "crm_pack.permissions.has_project_permission",
 }
 
+# One door per ERPNext doctype crm_pack listens to: crm_pack/overrides/<doctype>.py.
 doc_events = {
 	"Customer": {
 		"after_insert": "crm_pack.overrides.customer.after_insert",
@@ -48,74 +54,67 @@ doc_events = {
 		"on_trash": "crm_pack.overrides.customer.on_trash",
 	},
 	"Sales Order": {
-		"on_submit": "crm_pack.overrides.ledger_events.refresh_customers",
-		"on_cancel": "crm_pack.overrides.ledger_events.refresh_customers",
-		"on_update_after_submit": "crm_pack.overrides.ledger_events.refresh_customers",
-		# Closing and reopening set the status with db_set, which fires only on_change.
-		"on_change": "crm_pack.overrides.ledger_events.refresh_on_order_closing",
+		"on_submit": "crm_pack.overrides.sales_order.on_submit",
+		"on_cancel": "crm_pack.overrides.sales_order.on_cancel",
+		"on_update_after_submit": "crm_pack.overrides.sales_order.on_update_after_submit",
+		"on_change": "crm_pack.overrides.sales_order.on_change",
 	},
 	"Sales Invoice": {
-		"on_submit": "crm_pack.overrides.ledger_events.refresh_customers",
-		"on_cancel": [
-			"crm_pack.overrides.ledger_events.refresh_customers",
-			# a cancelled credit note no longer costs the complaint it came from
-			"crm_pack.services.complaint_costs.on_document_cancelled",
-		],
-		"on_update_after_submit": "crm_pack.overrides.ledger_events.refresh_customers",
+		"on_submit": "crm_pack.overrides.sales_invoice.on_submit",
+		"on_cancel": "crm_pack.overrides.sales_invoice.on_cancel",
+		"on_update_after_submit": "crm_pack.overrides.sales_invoice.on_update_after_submit",
 	},
 	"Delivery Note": {
-		"on_cancel": "crm_pack.services.complaint_costs.on_document_cancelled",
-	},
-	# emails to and from customers become interactions
-	"Communication": {
-		"after_insert": "crm_pack.services.email_interactions.on_communication_insert",
-	},
-	# ERPNext accepts negative targets; an agreement for interactions must not
-	"Service Level Agreement": {
-		"validate": "crm_pack.services.service_levels.validate_targets",
+		"on_cancel": "crm_pack.overrides.delivery_note.on_cancel",
 	},
 	"Payment Entry": {
-		"on_submit": "crm_pack.overrides.ledger_events.refresh_customers",
-		"on_cancel": "crm_pack.overrides.ledger_events.refresh_customers",
-		"on_update_after_submit": "crm_pack.overrides.ledger_events.refresh_customers",
+		"on_submit": "crm_pack.overrides.payment_entry.on_submit",
+		"on_cancel": "crm_pack.overrides.payment_entry.on_cancel",
+		"on_update_after_submit": "crm_pack.overrides.payment_entry.on_update_after_submit",
 	},
 	"Journal Entry": {
-		"on_submit": "crm_pack.overrides.ledger_events.refresh_customers",
-		"on_cancel": "crm_pack.overrides.ledger_events.refresh_customers",
-		"on_update_after_submit": "crm_pack.overrides.ledger_events.refresh_customers",
+		"on_submit": "crm_pack.overrides.journal_entry.on_submit",
+		"on_cancel": "crm_pack.overrides.journal_entry.on_cancel",
+		"on_update_after_submit": "crm_pack.overrides.journal_entry.on_update_after_submit",
 	},
 	"Unreconcile Payment": {
-		"on_submit": "crm_pack.overrides.ledger_events.refresh_customers",
+		"on_submit": "crm_pack.overrides.unreconcile_payment.on_submit",
+	},
+	"Communication": {
+		"after_insert": "crm_pack.overrides.communication.after_insert",
+	},
+	"Service Level Agreement": {
+		"validate": "crm_pack.overrides.service_level_agreement.validate",
 	},
 }
 
 additional_timeline_content = {
 	"CRM Customer": [
-		"crm_pack.services.timeline.ledger_documents",
-		"crm_pack.services.timeline.interactions",
+		"crm_pack.interactions.timeline.ledger_documents",
+		"crm_pack.interactions.timeline.interactions",
 	],
-	"Customer": ["crm_pack.services.timeline.interactions"],
+	"Customer": ["crm_pack.interactions.timeline.interactions"],
 }
 
 scheduler_events = {
 	"cron": {
-		# Customers whose figures could not be refreshed at once (see ledger_sync).
-		"*/5 * * * *": ["crm_pack.services.ledger_sync.recompute_dirty"],
+		# Customers whose figures could not be refreshed at once (ledger/refresh.py).
+		"*/5 * * * *": ["crm_pack.ledger.refresh.recompute_dirty"],
 	},
 	"hourly": [
 		# complaint service levels: warn CRM Managers before a target falls due, and at breach
-		"crm_pack.services.service_levels.escalate",
+		"crm_pack.interactions.service_levels.escalate",
 	],
 	"daily": [
-		"crm_pack.services.follow_ups.remind_due_follow_ups",
+		"crm_pack.interactions.follow_ups.remind_due_follow_ups",
 		# stale customers and data-quality scores
-		"crm_pack.services.data_quality.recompute_all_job",
+		"crm_pack.relationship.data_quality.recompute_all_job",
 	],
 	"daily_long": [
 		# Overdue amounts change with the calendar, not with documents.
-		"crm_pack.services.ledger_sync.recompute_all_job",
+		"crm_pack.ledger.refresh.recompute_all_job",
 		# ABC tiers, lifetime value, churn risk, RFM and share of wallet for every customer.
-		"crm_pack.services.analytics_sync.recompute_all_job",
+		"crm_pack.analytics.nightly.recompute_all_job",
 		# So do schedule slip and adoption of implementation projects.
 		"crm_pack.crm_pack.doctype.implementation_project.implementation_project.refresh_active_projects",
 	],

@@ -1,10 +1,12 @@
 """Customer 360: everything a person needs about one customer, in one call — ledger
 figures, tier, lifetime value, churn risk, data quality, latest interactions and open
-projects — as data and as escaped HTML for the CRM Customer and Customer forms."""
+projects — as data and as escaped HTML (templates/customer_360.html) for the CRM Customer
+and Customer forms."""
 
 import frappe
 from frappe import _
 from frappe.utils import escape_html, fmt_money, format_date
+from markupsafe import Markup
 
 from crm_pack.utils.html import escape_once
 
@@ -33,6 +35,7 @@ PROFILE_FIELDS = (
 	"notes",
 )
 LATEST = 5
+TEMPLATE = "crm_pack/templates/customer_360.html"
 
 
 @frappe.whitelist()
@@ -66,15 +69,16 @@ def get_customer_360(customer: str) -> dict:
 	return {**data, "html": render(data)}
 
 
-def _text(value) -> str:
-	return escape_once(value) if value not in (None, "") else "–"
+def _text(value) -> Markup:
+	"""Record text escaped exactly once, marked safe so the template does not escape it again."""
+	return Markup(escape_once(value) if value not in (None, "") else "–")
 
 
 def render(data: dict) -> str:
 	p = data["profile"]
 
 	def money(v):
-		return escape_html(fmt_money(v or 0, currency=p.currency))
+		return Markup(escape_html(fmt_money(v or 0, currency=p.currency)))
 
 	figures = [
 		(_("Outstanding"), money(p.outstanding_amount)),
@@ -87,39 +91,6 @@ def render(data: dict) -> str:
 		(_("Churn Risk"), _text(_(p.churn_risk_level) if p.churn_risk_level else None)),
 		(_("Data Quality"), _text(f"{p.data_quality_score or 0:.0f}%")),
 	]
-	cells = "".join(
-		f'<div class="col-sm-4 crm-360-figure"><div class="text-muted small">{escape_html(label)}</div>'
-		f"<div class='bold'>{value}</div></div>"
-		for label, value in figures
+	return frappe.render_template(
+		TEMPLATE, {**data, "figures": figures, "text": _text, "format_date": format_date}
 	)
-	parts = [f'<div class="crm-360"><div class="row">{cells}</div>']
-	if p.churn_risk_reason:
-		parts.append(f'<p class="text-muted small">{_text(p.churn_risk_reason)}</p>')
-	if p.is_stale:
-		parts.append(
-			f'<p class="text-warning small">{escape_html(_("No recent interaction or order: stale."))}</p>'
-		)
-	if p.data_quality_missing:
-		parts.append(
-			f'<p class="text-muted small">{escape_html(_("Missing"))}: {_text(p.data_quality_missing)}</p>'
-		)
-	parts.append(f"<h6>{escape_html(_('Latest Interactions'))}</h6><ul class='list-unstyled'>")
-	for i in data["interactions"]:
-		parts.append(
-			f'<li><a href="/app/customer-interaction/{escape_html(i.name)}">{_text(i.subject)}</a> '
-			f'<span class="text-muted small">{_text(_(i.channel))} · {_text(_(i.status))} · '
-			f"{escape_html(format_date(i.interaction_datetime))}</span></li>"
-		)
-	if not data["interactions"]:
-		parts.append(f"<li class='text-muted'>{escape_html(_('None yet'))}</li>")
-	parts.append(f"</ul><h6>{escape_html(_('Open Projects'))}</h6><ul class='list-unstyled'>")
-	for pr in data["projects"]:
-		parts.append(
-			f'<li><a href="/app/implementation-project/{escape_html(pr.name)}">{_text(pr.project_name)}</a> '
-			f'<span class="text-muted small">{_text(pr.current_phase)} · {escape_html(_("Health"))} '
-			f"{int(pr.health_score or 0)}</span></li>"
-		)
-	if not data["projects"]:
-		parts.append(f"<li class='text-muted'>{escape_html(_('None'))}</li>")
-	parts.append("</ul></div>")
-	return "".join(parts)

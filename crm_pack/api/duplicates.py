@@ -3,12 +3,12 @@
 import frappe
 from frappe import _
 
-from crm_pack.services import duplicates
-from crm_pack.services.record_access import require_crm_manager
+from crm_pack.permissions import require_crm_manager
+from crm_pack.relationship import merge
 
 
 @frappe.whitelist(methods=["POST"])
 def merge_customers(keep: str, duplicate: str) -> dict:
 	require_crm_manager(_("Only a CRM Manager can merge customers."))
-	kept = duplicates.merge(keep, duplicate)
+	kept = merge.merge(keep, duplicate)
 	return {"kept": kept, "merged": duplicate}

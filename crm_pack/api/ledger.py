@@ -3,8 +3,8 @@
 import frappe
 from frappe import _
 
-from crm_pack.services import ledger_sync
-from crm_pack.services.record_access import require_crm_manager
+from crm_pack.ledger import refresh
+from crm_pack.permissions import require_crm_manager
 
 SUMMARY_FIELDS = (
 	"customer",
@@ -32,7 +32,7 @@ SUMMARY_FIELDS = (
 def recompute_all_customers() -> dict:
 	"""Recompute every customer from the books; reports each difference it corrected."""
 	require_crm_manager(_("Only a CRM Manager can recompute all customers."))
-	corrected = ledger_sync.recompute_all()
+	corrected = refresh.recompute_all()
 	return {"customers_corrected": len({d["customer"] for d in corrected}), "differences": corrected}
 
 

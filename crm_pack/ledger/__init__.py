@@ -1,6 +1,8 @@
-"""Ledger figures of a customer, derived from ERPNext's own books.
+"""The money truth: each customer's billed, paid, outstanding, overdue and orders, equal
+to ERPNext's own reports.
 
-`figures` is plain Python (no frappe import): it turns grouped ledger rows into
-the figures shown on CRM Customer. The database side lives in
-`crm_pack.services.ledger_sync`.
+rules/ (pure): figures (grouped ledger rows -> figures), ageing (open amounts by due date).
+Site: queries (grouped reads of GL, Payment Ledger, orders, invoices), store (compare and
+write), refresh (locks, dirty marks, jobs), events (what a document event does),
+currencies (which currency headline figures are in).
 """

@@ -2,7 +2,7 @@
 
 import frappe
 
-from crm_pack.services import customer_records
+from crm_pack.relationship import records as customer_records
 
 
 def after_insert(doc, method=None) -> None:
@@ -17,8 +17,8 @@ def after_rename(doc, method=None, old: str | None = None, new: str | None = Non
 	customer_records.follow_rename(old, new, merge)
 	if merge:
 		# The surviving customer now owns the merged customer's orders, invoices and payments.
-		from crm_pack.services.analytics_basis import mark_changed
-		from crm_pack.services.ledger_sync import refresh_in_transaction
+		from crm_pack.analytics.basis import mark_changed
+		from crm_pack.ledger.refresh import refresh_in_transaction
 
 		refresh_in_transaction([new])
 		mark_changed([new])

@@ -156,7 +156,7 @@ def build(users: dict[str, list[str]], password: str) -> dict:
 		}
 	).insert(ignore_permissions=True)
 
-	from crm_pack.services.desk_setup import ensure_desk_records
+	from crm_pack.setup.phase_boards import ensure_desk_records
 
 	ensure_desk_records()
 

@@ -4,7 +4,9 @@ import frappe
 import pytest
 from frappe.utils import add_days, nowdate
 
-from crm_pack.services import analytics_basis, analytics_sync
+from crm_pack.analytics import basis as analytics_basis
+from crm_pack.analytics import history
+from crm_pack.analytics import nightly as analytics_sync
 from tests.integration import factories
 
 
@@ -59,9 +61,11 @@ def test_analytics_from_the_ledger(customers):
 
 
 def test_run_now_is_for_crm_managers():
+	from crm_pack.api.analytics import run_now
+
 	frappe.set_user("crm.user@crm-pack.test")
 	with pytest.raises(frappe.PermissionError):
-		analytics_sync.run_now()
+		run_now()
 
 
 def test_reports_show_tiers_value_churn_and_segments(customers):
@@ -116,7 +120,7 @@ def test_days_to_pay_read_from_the_payment_ledger():
 	undone = factories.sales_invoice(cust, 70, posting_date=add_days(nowdate(), -15))
 	factories.payment(undone, posting_date=add_days(nowdate(), -14)).cancel()
 
-	rows = [r for r in analytics_basis._payment_days(analytics_basis.companies()) if r[0] == cust]
+	rows = [r for r in history.payment_days(history.companies()) if r[0] == cust]
 	day = lambda n: getdate(add_days(nowdate(), n))  # noqa: E731
 	assert rows == [(cust, day(-100), day(-90)), (cust, day(-60), day(-20))]
 

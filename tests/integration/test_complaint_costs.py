@@ -4,7 +4,7 @@ cost beside its clock; bad links and bad targets are refused with nothing saved.
 import frappe
 import pytest
 
-from crm_pack.services.service_levels import complaint_sla
+from crm_pack.interactions.service_levels import complaint_sla
 from tests.integration import factories
 
 

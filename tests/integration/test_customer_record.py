@@ -3,7 +3,7 @@
 import frappe
 import pytest
 
-from crm_pack.services.customer_records import ensure_for_customers
+from crm_pack.relationship.records import ensure_for_customers
 from tests.integration import factories
 
 

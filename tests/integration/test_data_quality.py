@@ -5,7 +5,7 @@ import frappe
 import pytest
 from frappe.utils import add_days, nowdate
 
-from crm_pack.services import data_quality
+from crm_pack.relationship import data_quality
 from tests.integration import books, factories
 
 

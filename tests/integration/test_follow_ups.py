@@ -4,7 +4,7 @@ import frappe
 import pytest
 from frappe.utils import add_days, nowdate
 
-from crm_pack.services.follow_ups import remind_due_follow_ups
+from crm_pack.interactions.follow_ups import remind_due_follow_ups
 from tests.integration import factories
 
 OWNER = "crm.user@crm-pack.test"

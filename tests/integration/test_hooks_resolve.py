@@ -40,3 +40,26 @@ def test_js_hooks_point_at_files():
 
 	for path in hooks.doctype_js.values():
 		assert os.path.exists(frappe.get_app_path("crm_pack", path)), path
+
+
+def test_scheduled_jobs_on_the_site_are_the_hooks_own():
+	"""After a migrate (e.g. from an older layout) no job points at a path that is gone."""
+	methods = set(
+		frappe.get_all("Scheduled Job Type", filters={"method": ("like", "crm_pack.%")}, pluck="method")
+	)
+	in_hooks = {p for paths in hooks.scheduler_events.values() for p in _paths(paths)}
+	assert methods == in_hooks
+	for method in methods:
+		assert callable(frappe.get_attr(method)), method
+
+
+def test_shipped_roles_are_on_the_site():
+	import json
+	import os
+
+	path = os.path.join(frappe.get_app_path("crm_pack"), "fixtures", "role.json")
+	with open(path) as f:
+		roles = [r["name"] for r in json.load(f)]
+	assert set(roles) == {"CRM Manager", "CRM User", "Implementation Manager"}
+	for role in roles:
+		assert frappe.db.get_value("Role", role, "desk_access") == 1, role

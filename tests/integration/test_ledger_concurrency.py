@@ -7,7 +7,7 @@ import threading
 
 import frappe
 
-from crm_pack.services import ledger_sync
+from crm_pack.ledger import refresh as ledger_sync
 from tests.integration import books, factories
 from tests.integration.conftest import SITE, SITES_PATH
 

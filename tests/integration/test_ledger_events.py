@@ -4,7 +4,8 @@ import frappe
 import pytest
 from frappe.utils import add_days, nowdate
 
-from crm_pack.services import ledger_sync
+from crm_pack.ledger import refresh as ledger_sync
+from crm_pack.ledger import store
 from tests.integration import books, factories
 from tests.integration.query_count import QueryCount
 
@@ -170,7 +171,7 @@ def test_failed_update_never_blocks_the_invoice(cust, monkeypatch):
 		raise RuntimeError("injected fault")
 
 	errors_before = frappe.db.count("Error Log")
-	monkeypatch.setattr(ledger_sync, "read_figures", broken)
+	monkeypatch.setattr(store, "read_figures", broken)
 	invoice = factories.sales_invoice(cust, 700)
 	assert invoice.docstatus == 1
 	assert frappe.db.get_value("CRM Customer", cust, "ledger_dirty") == 1

@@ -6,7 +6,7 @@ import random
 import frappe
 from frappe.utils import add_days, nowdate
 
-from crm_pack.services import ledger_sync
+from crm_pack.ledger import refresh as ledger_sync
 from tests.integration import books, factories
 
 OPERATIONS = int(os.environ.get("CRM_PACK_RANDOM_OPS", "300"))

@@ -27,7 +27,7 @@ def test_after_commit_job_refreshes_the_customer():
 	set_limit(2)
 	try:
 		factories.sales_invoice(cust, 10)
-		frappe.db.commit()  # the commit queues crm_pack.services.ledger_sync.recompute_job
+		frappe.db.commit()  # the commit queues crm_pack.ledger.refresh.recompute_job
 	finally:
 		set_limit(limit)
 	assert frappe.db.get_value("CRM Customer", cust, "ledger_dirty") == 1

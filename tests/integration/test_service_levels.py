@@ -6,7 +6,7 @@ import datetime as dt
 import frappe
 import pytest
 
-from crm_pack.services.service_levels import complaint_sla
+from crm_pack.interactions.service_levels import complaint_sla
 from tests.integration import factories
 
 FRIDAY_5PM = dt.datetime(2026, 11, 20, 17, 0)  # a Friday; support hours are 09:00-18:00 Mon-Fri
@@ -90,7 +90,7 @@ def test_resolution_in_time_is_fulfilled():
 
 
 def test_crm_managers_are_warned_before_and_told_at_breach():
-	from crm_pack.services.service_levels import escalate
+	from crm_pack.interactions.service_levels import escalate
 
 	doc = complaint("High")  # first response due Monday 12:00
 	counts = escalate(now=dt.datetime(2026, 11, 23, 11, 30))

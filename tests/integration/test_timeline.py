@@ -2,7 +2,7 @@
 
 import frappe
 
-from crm_pack.services.timeline import ledger_documents
+from crm_pack.interactions.timeline import ledger_documents
 from tests.integration import factories
 
 

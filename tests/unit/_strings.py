@@ -5,10 +5,11 @@ Sources, as frappe v15 translates them:
   domain modules import `_` from crm_pack.problems as an extraction marker). Parsed with `ast`,
   so implicit concatenation ("a" "b") and `"a" + "b"` of literals are joined.
 * JavaScript: literal first arguments of `__()`, with `"a" + "b"` concatenation of literals.
+* Jinja templates (crm_pack/templates): literal arguments of `_()`.
 * DocType JSON: doctype name and description, field labels and descriptions, each Select option.
 * Reports, workspace (labels, card breaks, shortcuts, charts, number cards, header text),
   number cards, dashboard charts, module onboarding and onboarding steps.
-* Role names created on install (`ROLES` in crm_pack/install.py) and the module names.
+* Role names shipped as fixtures (crm_pack/fixtures/role.json) and the module names.
 * A few constants the code translates through a variable (`DYNAMIC`).
 """
 
@@ -169,10 +170,10 @@ def _constant(path: Path, name: str) -> ast.AST:
 
 def other_strings() -> dict[str, set[str]]:
 	found: dict[str, set[str]] = {}
-	install = APP / "install.py"
-	for node in ast.walk(_constant(install, "ROLES")):
-		if isinstance(node, ast.Constant) and isinstance(node.value, str):
-			found.setdefault(node.value, set()).add("crm_pack/install.py ROLES")
+	for fixture in sorted((APP / "fixtures").glob("*.json")):
+		for record in json.loads(fixture.read_text(encoding="utf-8")):
+			if record.get("doctype") == "Role":
+				found.setdefault(record["role_name"], set()).add(f"crm_pack/fixtures/{fixture.name}")
 	for line in (APP / "modules.txt").read_text(encoding="utf-8").splitlines():
 		if line.strip():
 			found.setdefault(line.strip(), set()).add("crm_pack/modules.txt")
@@ -185,10 +186,24 @@ def other_strings() -> dict[str, set[str]]:
 	return found
 
 
+_JINJA_CALL = re.compile(r"""_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\)""")
+
+
+def template_strings() -> dict[str, set[str]]:
+	"""Literal `_("…")` calls in the Jinja templates crm_pack renders (as frappe extracts them)."""
+	found: dict[str, set[str]] = {}
+	for path in _files("*.html"):
+		for match in _JINJA_CALL.finditer(path.read_text(encoding="utf-8")):
+			text = match[1] if match[1] is not None else match[2]
+			if text:
+				found.setdefault(text, set()).add(str(path.relative_to(REPO)))
+	return found
+
+
 def all_strings() -> dict[str, set[str]]:
 	"""English source string -> where it was found."""
 	found: dict[str, set[str]] = {}
-	for part in (python_strings(), javascript_strings(), json_strings(), other_strings()):
+	for part in (python_strings(), javascript_strings(), template_strings(), json_strings(), other_strings()):
 		for text, where in part.items():
 			found.setdefault(text, set()).update(where)
 	return found

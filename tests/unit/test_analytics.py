@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 
-from crm_pack.analytics import abc, churn, clv, rfm
-from crm_pack.analytics.churn import BuyingHistory, ChurnSettings
-from crm_pack.analytics.clv import CLVInput, CLVSettings, GroupSales, PriceLine
-from crm_pack.analytics.rfm import Purchases
+from crm_pack.analytics.rules import abc, churn, clv, rfm
+from crm_pack.analytics.rules.churn import BuyingHistory, ChurnSettings
+from crm_pack.analytics.rules.clv import CLVInput, CLVSettings, GroupSales, PriceLine
+from crm_pack.analytics.rules.rfm import Purchases
 
 TODAY = dt.date(2026, 11, 23)
 

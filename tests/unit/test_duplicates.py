@@ -1,6 +1,11 @@
 """Duplicate finder on hand-made examples."""
 
-from crm_pack.relationship.duplicates import CustomerFacts, find_duplicates, normalise_name, normalise_phone
+from crm_pack.relationship.rules.matching import (
+	CustomerFacts,
+	find_duplicates,
+	normalise_name,
+	normalise_phone,
+)
 
 
 def test_normalisation_sets_legal_forms_and_punctuation_aside():

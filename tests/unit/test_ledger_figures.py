@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from crm_pack.ledger.figures import (
+from crm_pack.ledger.rules.figures import (
 	GLGroup,
 	OrderGroup,
 	PLEGroup,
@@ -29,7 +29,7 @@ def run(gl_groups=(), receivable=(), orders=(), last=(), currencies=None, home="
 
 def overdue(groups):
 	"""The receivable rule voucher by voucher: outstanding, and the part past due on TODAY."""
-	from crm_pack.ledger.ageing import age
+	from crm_pack.ledger.rules.ageing import age
 
 	aged = age(voucher_balances(groups).values(), TODAY - dt.timedelta(days=1))
 	return aged["total"], round(sum(aged["buckets"]), 2)
@@ -119,7 +119,7 @@ def test_receivables_add_up_per_company_with_the_voucher_count():
 
 
 def test_ageing_buckets_like_accounts_receivable():
-	from crm_pack.ledger.ageing import age, bucket_labels, parse_ranges
+	from crm_pack.ledger.rules.ageing import age, bucket_labels, parse_ranges
 
 	rows = [
 		{"amount": 100, "entry_date": TODAY},  # due today: age 0, first bucket

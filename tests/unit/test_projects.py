@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from crm_pack.projects import backlog, gates, health, method
+from crm_pack.projects.rules import backlog, gates, health, method
 
 
 def test_templates_come_from_the_texts():

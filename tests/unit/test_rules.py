@@ -2,9 +2,9 @@
 
 import datetime as dt
 
-from crm_pack.interactions.rules import check_interaction
-from crm_pack.projects.rules import Row, check_project, risk_score
-from crm_pack.relationship.rules import check_customer, check_settings
+from crm_pack.interactions.rules.interaction_checks import check_interaction
+from crm_pack.projects.rules.project_checks import Row, check_project, risk_score
+from crm_pack.relationship.rules.record_checks import check_customer, check_settings
 
 
 def fields(problems):
@@ -132,7 +132,7 @@ def test_interaction_satisfaction_and_follow_up_done():
 def test_data_quality_and_staleness():
 	import datetime as dt
 
-	from crm_pack.relationship.quality import is_stale, last_activity, quality
+	from crm_pack.relationship.rules.quality import is_stale, last_activity, quality
 
 	score, missing = quality(
 		{"owner": True, "contact": True, "email": True, "phone": False, "address": False, "tax_id": True}

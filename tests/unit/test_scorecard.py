@@ -2,8 +2,17 @@
 
 import datetime as dt
 
-from crm_pack.interactions.rules import check_cost_row, check_service_level_targets, cost_of
-from crm_pack.interactions.scorecard import InteractionRow, SalesDocument, build_scorecards, follow_up_state
+from crm_pack.interactions.rules.interaction_checks import (
+	check_cost_row,
+	check_service_level_targets,
+	cost_of,
+)
+from crm_pack.interactions.rules.scorecard import (
+	InteractionRow,
+	SalesDocument,
+	build_scorecards,
+	follow_up_state,
+)
 
 TODAY = dt.date(2026, 11, 23)
 T0 = dt.datetime(2026, 11, 2, 9, 0)

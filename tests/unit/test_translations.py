@@ -61,6 +61,7 @@ def test_extractor_finds_every_kind_of_source(strings):
 		"Please correct",  # _() in a service
 		"Documents this Complaint Caused",  # Label() in a plain-Python module
 		"CLV 1: Base Profit",  # translated through a variable
+		"Latest Interactions",  # _() in a Jinja template
 	):
 		assert text in strings, f"extractor lost {text!r}"
 

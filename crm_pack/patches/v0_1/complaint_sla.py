@@ -1,4 +1,4 @@
-from crm_pack.install import ensure_complaint_sla
+from crm_pack.setup.install import ensure_complaint_sla
 
 
 def execute():

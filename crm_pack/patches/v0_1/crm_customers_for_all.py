@@ -1,4 +1,4 @@
-from crm_pack.install import ensure_crm_customers_for_all
+from crm_pack.setup.install import ensure_crm_customers_for_all
 
 
 def execute():

@@ -26,7 +26,7 @@ frappe.ui.form.on("Customer", {
 				if (s.overdue_amount > 0) {
 					frm.dashboard.add_indicator(__("Overdue: {0}", [money(s.overdue_amount)]), "red");
 				}
-				// server-rendered and escaped (crm_pack/api/customer_360.py)
+				// server-rendered and escaped (crm_pack/api/customer_360.py, templates/customer_360.html)
 				frm.dashboard.add_section(c.html, __("Customer 360"));
 				frm.add_custom_button(__("CRM Customer"), () => frappe.set_route("Form", "CRM Customer", frm.doc.name), __("View"));
 			})

@@ -27,7 +27,7 @@ frappe.ui.form.on("CRM Customer", {
 		frappe
 			.call("crm_pack.api.customer_360.get_customer_360", { customer: frm.doc.name })
 			.then(({ message: c }) => {
-				// server-rendered and escaped (crm_pack/api/customer_360.py)
+				// server-rendered and escaped (crm_pack/api/customer_360.py, templates/customer_360.html)
 				if (c) frm.dashboard.add_section(c.html, __("Customer 360"));
 			});
 		if (frm.doc.ledger_dirty) {

@@ -2,7 +2,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from crm_pack.relationship.rules import check_customer
+from crm_pack.relationship.rules.record_checks import check_customer
 from crm_pack.utils.validation import throw_problems
 
 
@@ -20,7 +20,7 @@ class CRMCustomer(Document):
 
 	def on_update(self):
 		# owner and team changes move the data-quality score; a few indexed reads
-		from crm_pack.services import data_quality
+		from crm_pack.relationship import data_quality
 
 		data_quality.recompute([self.name])
 		self._tell_referrers()
@@ -31,12 +31,12 @@ class CRMCustomer(Document):
 	def _tell_referrers(self):
 		# a referrer's lifetime value includes a share of the customers it referred
 		if self.has_value_changed("referred_by"):
-			from crm_pack.services import analytics_basis
+			from crm_pack.analytics import basis
 
 			before = self.get_doc_before_save()
 			referrers = [r for r in (self.referred_by, before and before.referred_by) if r]
 			if referrers:
-				analytics_basis.mark_changed(referrers)
+				basis.mark_changed(referrers)
 
 	def on_trash(self):
 		if frappe.flags.crm_pack_deleting_customer != self.name and frappe.db.exists(

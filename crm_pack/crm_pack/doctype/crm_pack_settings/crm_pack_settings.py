@@ -1,7 +1,7 @@
 from frappe.model.document import Document
 from frappe.utils import cint, flt
 
-from crm_pack.relationship.rules import check_settings
+from crm_pack.relationship.rules.record_checks import check_settings
 from crm_pack.utils.validation import throw_problems
 
 

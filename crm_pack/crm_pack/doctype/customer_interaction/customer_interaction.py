@@ -3,8 +3,8 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_datetime, getdate, now_datetime, nowdate
 
-from crm_pack.interactions.rules import check_interaction
-from crm_pack.services import complaint_costs, follow_ups
+from crm_pack.interactions import complaint_costs, follow_ups
+from crm_pack.interactions.rules.interaction_checks import check_interaction
 from crm_pack.utils.validation import throw_problems
 
 

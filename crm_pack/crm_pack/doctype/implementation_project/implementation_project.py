@@ -3,9 +3,9 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate, now_datetime, nowdate
 
-from crm_pack.projects import backlog, gates, health, method
-from crm_pack.projects.rules import Row, check_project, risk_score
-from crm_pack.services import projects as measures
+from crm_pack.projects import measures
+from crm_pack.projects.rules import backlog, gates, health, method
+from crm_pack.projects.rules.project_checks import Row, check_project, risk_score
 from crm_pack.utils.validation import throw_problems
 
 CHILD_TABLES = ("phases", "requirements", "risks", "training_sessions")

@@ -3,9 +3,9 @@
 import frappe
 from frappe import _
 
-from crm_pack.analytics import abc
-from crm_pack.analytics.report_rows import tier_summary
-from crm_pack.utils.reports import column, customer_columns
+from crm_pack.analytics.rules import abc
+from crm_pack.analytics.rules.report_rows import tier_summary
+from crm_pack.utils.report_columns import column, customer_columns
 
 
 def execute(filters: dict | None = None):

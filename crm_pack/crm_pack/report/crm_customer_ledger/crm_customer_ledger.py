@@ -10,9 +10,9 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate
 
-from crm_pack.ledger.ageing import age, bucket_labels, parse_ranges
-from crm_pack.ledger.figures import voucher_balances
-from crm_pack.services import ledger_queries
+from crm_pack.ledger import queries as ledger_queries
+from crm_pack.ledger.rules.ageing import age, bucket_labels, parse_ranges
+from crm_pack.ledger.rules.figures import voucher_balances
 
 
 def execute(filters: dict | None = None):

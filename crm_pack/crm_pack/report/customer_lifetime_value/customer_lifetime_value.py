@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from crm_pack.utils.reports import column, customer_columns
+from crm_pack.utils.report_columns import column, customer_columns
 
 PARTS = (
 	("clv_base_profit", "CLV 1: Base Profit"),

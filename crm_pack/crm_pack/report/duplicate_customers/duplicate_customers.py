@@ -6,9 +6,9 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from crm_pack.services import duplicates
-from crm_pack.services.record_access import require_crm_manager
-from crm_pack.utils.reports import column
+from crm_pack.permissions import require_crm_manager
+from crm_pack.relationship import duplicate_finder
+from crm_pack.utils.report_columns import column
 
 
 def execute(filters: dict | None = None):
@@ -17,7 +17,7 @@ def execute(filters: dict | None = None):
 	threshold = flt(filters.threshold) or 90.0
 	if not 50 <= threshold <= 100:
 		frappe.throw(_("Name similarity must be between 50 and 100, not {0}.").format(threshold))
-	pairs = duplicates.candidates(threshold)
+	pairs = duplicate_finder.candidates(threshold)
 	involved = sorted({c.first for c in pairs} | {c.second for c in pairs})
 	facts = (
 		{

@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from crm_pack.utils.reports import column
+from crm_pack.utils.report_columns import column
 
 FIELDS = (
 	"name",

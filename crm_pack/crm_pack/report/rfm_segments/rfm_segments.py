@@ -3,8 +3,8 @@
 import frappe
 from frappe import _
 
-from crm_pack.analytics.report_rows import segment_counts
-from crm_pack.utils.reports import column, customer_columns
+from crm_pack.analytics.rules.report_rows import segment_counts
+from crm_pack.utils.report_columns import column, customer_columns
 
 
 def execute(filters: dict | None = None):

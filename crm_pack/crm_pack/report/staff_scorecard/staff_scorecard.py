@@ -5,10 +5,10 @@ import frappe
 from frappe import _
 from frappe.utils import get_first_day, getdate, nowdate
 
-from crm_pack.interactions.scorecard import build_scorecards
-from crm_pack.services import record_access
-from crm_pack.services import scorecard as reads
-from crm_pack.utils.reports import column
+from crm_pack import permissions
+from crm_pack.interactions import scorecard_reads as reads
+from crm_pack.interactions.rules.scorecard import build_scorecards
+from crm_pack.utils.report_columns import column
 
 
 def execute(filters: dict | None = None):
@@ -18,7 +18,7 @@ def execute(filters: dict | None = None):
 	if from_date > to_date:
 		frappe.throw(_("From Date {0} is after To Date {1}.").format(from_date, to_date))
 	user = filters.user
-	if record_access.is_restricted("Customer Interaction"):
+	if permissions.is_restricted("Customer Interaction"):
 		user = frappe.session.user  # a CRM User's scorecard is their own
 	days = reads.attribution_days()
 	rows = reads.interactions(from_date, to_date, user)

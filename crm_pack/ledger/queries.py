@@ -24,7 +24,7 @@ from frappe.query_builder import Case
 from frappe.query_builder.functions import Abs, Coalesce, Count, Max, Min, NullIf, Sum
 from pypika.terms import Field, NullValue, Parameter, ValueWrapper
 
-from crm_pack.ledger.figures import ZERO, GLGroup, OrderGroup, PLEGroup, ReceivableGroup
+from crm_pack.ledger.rules.figures import ZERO, GLGroup, OrderGroup, PLEGroup, ReceivableGroup
 
 CUSTOMERS = Parameter("%(customers)s")
 ON_DATE = Parameter("%(on_date)s")

@@ -7,7 +7,7 @@ from frappe.query_builder.functions import Count
 from frappe.utils import now_datetime
 from pypika.terms import ExistsCriterion, ValueWrapper
 
-from crm_pack.services.settings import home_currency
+from crm_pack.ledger.currencies import home_currency
 
 
 def ensure_for_customers(customers: list[str] | None = None) -> int:

@@ -3,7 +3,7 @@ value, churn risk, RFM segment and share of wallet.
 
 A run has two steps:
 
-1. The analytics basis (services/analytics_basis.py) is read from the ledger for
+1. The analytics basis (analytics/basis.py) is read from the ledger for
    the customers whose basis is stale: their ledger changed, the settings changed,
    their 12-month window moved or the basis is a week old. On a usual night that is
    the few customers who bought, paid or returned something; on the first run, or
@@ -27,9 +27,8 @@ import frappe
 from frappe.query_builder.functions import Coalesce
 from frappe.utils import cint, flt, getdate, now_datetime, nowdate
 
-from crm_pack.analytics import abc, churn, rfm
-from crm_pack.services import analytics_basis
-from crm_pack.services.record_access import require_crm_manager
+from crm_pack.analytics import basis as analytics_basis
+from crm_pack.analytics.rules import abc, churn, rfm
 from crm_pack.utils.bulk_update import CHUNK, update_rows
 
 SCORE_FIELDS = (
@@ -210,11 +209,3 @@ def recompute_all(*, today: dt.date | None = None, commit: bool = False, progres
 
 def recompute_all_job() -> None:
 	recompute_all(commit=True, progress=True)
-
-
-@frappe.whitelist()
-def run_now() -> str:
-	"""CRM Managers start the analytics at once (long queue, with progress)."""
-	require_crm_manager(frappe._("Only a CRM Manager can run the customer analytics."))
-	frappe.enqueue("crm_pack.services.analytics_sync.recompute_all_job", queue="long", timeout=3600)
-	return frappe._("Customer analytics started; the figures update when it finishes.")

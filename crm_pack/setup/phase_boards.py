@@ -15,7 +15,7 @@ import json
 
 import frappe
 
-from crm_pack.projects import method
+from crm_pack.projects.rules import method
 
 DOCTYPE = "Implementation Project"
 COLOURS = ("Blue", "Cyan", "Purple", "Orange", "Yellow", "Green")

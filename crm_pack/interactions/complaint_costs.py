@@ -5,7 +5,7 @@ import frappe
 from frappe.query_builder.functions import Sum
 from frappe.utils import flt
 
-from crm_pack.interactions.rules import check_cost_row, cost_of
+from crm_pack.interactions.rules.interaction_checks import check_cost_row, cost_of
 
 FIELDS = {
 	"Sales Invoice": ("customer", "docstatus", "is_return", "base_grand_total", "posting_date", "status"),
@@ -45,7 +45,7 @@ def fill(interaction) -> list:
 	return problems
 
 
-def on_document_cancelled(doc, method=None) -> None:
+def on_document_cancelled(doc) -> None:
 	"""doc_event (Sales Invoice / Delivery Note on_cancel): a cancelled return costs nothing.
 	The cancel itself must never fail because of crm_pack, hence the savepoint and guard."""
 	if not doc.get("is_return"):

@@ -6,7 +6,7 @@ import datetime as dt
 import frappe
 from frappe.utils import add_days, cint, get_datetime, getdate
 
-from crm_pack.interactions.scorecard import InteractionRow, SalesDocument
+from crm_pack.interactions.rules.scorecard import InteractionRow, SalesDocument
 
 SLA_FIELDS = ("service_level_agreement_creation", "first_responded_on", "agreement_status")
 

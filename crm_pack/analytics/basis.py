@@ -10,9 +10,8 @@ and payment of the customer, so it is read only for customers whose ledger chang
 (`analytics_basis_key`), whose 12-month window moved, or whose basis is a week old
 (the net for changes no event reports, such as a repost of item valuation).
 
-Reads are set-based: three grouped queries, for all customers or for chunks of
-named ones. Amounts are in the default company's currency: invoices of companies
-in other currencies are left out rather than summed across currencies.
+The reads are in `history`; this module assembles a basis from them with the pure
+rules of `analytics.rules` and keeps the staleness marks.
 """
 
 from __future__ import annotations
@@ -24,12 +23,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 import frappe
-from frappe.query_builder import Case
-from frappe.query_builder.functions import Concat, GroupConcat, Max, Min, Sum
 from frappe.utils import cint, flt
 
-from crm_pack.analytics import churn, clv
-from crm_pack.services.settings import home_currency
+from crm_pack.analytics import history
+from crm_pack.analytics.rules import churn, clv
 
 # Raise when the rules change what a basis holds: every basis is then read again.
 BASIS_VERSION = 1
@@ -62,10 +59,6 @@ FIELDS = (
 )
 
 
-def companies() -> list[str]:
-	return frappe.get_all("Company", filters={"default_currency": home_currency()}, pluck="name") or [""]
-
-
 def _settings():
 	s = frappe.get_cached_doc("CRM Pack Settings")
 	return s, clv.CLVSettings(
@@ -86,7 +79,7 @@ def basis_key() -> str:
 		cint(s.projection_years) or 5,
 		flt(s.retention_probability_percent),
 		flt(s.discount_rate_percent),
-		sorted(companies()),
+		sorted(history.companies()),
 	)
 	return hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()[:16]
 
@@ -121,115 +114,10 @@ def clear_changed(seen: dict[str, int]) -> None:
 			)
 
 
-def _purchase_days(companies, customers=None) -> list[tuple]:
-	"""Per customer and day, in date order: basket (invoices), net (invoices and returns)
-	and invoice count. MariaDB groups per customer (its index order) and hands each
-	customer's invoices over as one string: half the time of streaming a million rows
-	through the client, and a third of grouping per customer-day in the server."""
-	si = frappe.qb.DocType("Sales Invoice")
-	query = (
-		frappe.qb.from_(si)
-		.select(si.customer, GroupConcat(Concat(si.posting_date, " ", si.base_net_total, " ", si.is_return)))
-		.where(si.docstatus == 1)
-		.where(si.company.isin(companies))
-		.groupby(si.customer)
-	)
-	if customers is not None:
-		query = query.where(si.customer.isin(customers))
-	previous = frappe.db.sql("select @@session.group_concat_max_len")[0][0]
-	# a customer's history must never be cut short (the default is 1 MB, ~40,000 invoices)
-	frappe.db.sql("set session group_concat_max_len = 4294967295")
-	try:
-		rows = query.run()
-	finally:
-		frappe.db.sql("set session group_concat_max_len = %s", (int(previous),))
-	days: dict[tuple, list] = {}
-	for customer, history in rows:
-		for invoice in history.split(","):
-			posting_date, net, is_return = invoice.split(" ")
-			day = days.get((customer, posting_date))
-			if day is None:
-				day = days[(customer, posting_date)] = [0.0, 0.0, 0]
-			net = float(net)
-			day[1] += net
-			if is_return == "0":
-				day[0] += net
-				day[2] += 1
-	return sorted((c, dt.date.fromisoformat(d), *values) for (c, d), values in days.items())
-
-
-def _item_groups(companies, customers=None):
-	"""Per customer, item group and whether ERPNext knows the cost: first purchase,
-	revenue, cost, and the premium lines' amounts at rate and at price-list rate."""
-	si = frappe.qb.DocType("Sales Invoice")
-	item = frappe.qb.DocType("Sales Invoice Item")
-	known = Case().when(item.incoming_rate > 0, 1).else_(0)
-	premium = (item.price_list_rate > 0) & (item.rate > item.price_list_rate)
-	query = (
-		frappe.qb.from_(item)
-		.join(si)
-		.on(si.name == item.parent)
-		.select(
-			si.customer,
-			item.item_group,
-			known,
-			Min(si.posting_date),
-			Sum(item.base_net_amount),
-			Sum(item.incoming_rate * item.stock_qty),
-			Sum(Case().when(premium, item.base_rate * item.qty).else_(0)),
-			Sum(Case().when(premium, item.base_price_list_rate * item.qty).else_(0)),
-		)
-		.where(si.docstatus == 1)
-		.where(si.company.isin(companies))
-		.where(item.parenttype == "Sales Invoice")
-		.groupby(si.customer, item.item_group, known)
-	)
-	if customers is not None:
-		query = query.where(si.customer.isin(customers))
-	return query.run()
-
-
-def _payment_days(companies, customers=None) -> list[tuple]:
-	"""Per fully paid invoice: the customer, invoice date and the day it was fully paid,
-	ordered by customer and payment day. Read from the Payment Ledger alone, grouped per
-	invoice: the invoice's own row carries its date and amount, payments carry theirs, so
-	no join with Sales Invoice is needed (a join over a million invoices costs 4×)."""
-	ple = frappe.qb.DocType("Payment Ledger Entry")
-	own_row = (ple.voucher_type == "Sales Invoice") & (ple.voucher_no == ple.against_voucher_no)
-	invoice_date = Min(Case().when(own_row, ple.posting_date))
-	invoice_amount = Min(Case().when(own_row, ple.amount))
-	paid_on = Max(Case().when(ple.voucher_type != "Sales Invoice", ple.posting_date))
-	query = (
-		frappe.qb.from_(ple)
-		.select(Max(ple.party), invoice_date, paid_on)
-		.where(ple.against_voucher_type == "Sales Invoice")
-		.where(ple.party_type == "Customer")
-		.where(ple.delinked == 0)
-		.where(ple.company.isin(companies))
-		.groupby(ple.against_voucher_no)
-		# fully paid invoices (not returns), with at least one payment
-		.having((Sum(ple.amount) <= 0) & (invoice_amount > 0) & paid_on.notnull())
-	)
-	if customers is not None:
-		query = query.where(ple.party.isin(customers))
-	return sorted(query.run(), key=lambda r: (r[0], r[2]))
-
-
 def referral_graph(referred_by: dict[str, str | None]) -> tuple[dict[str, list[str]], dict[str, str]]:
 	"""Referrer → referred customers and referred → referrer, from CRM Customer's referred_by."""
 	links = {name: referrer for name, referrer in referred_by.items() if referrer}
 	return clv.referrals(links), links
-
-
-def _ledger(customers: list[str] | None) -> Iterator[tuple[list, list, list]]:
-	"""The three reads, for everyone at once or a chunk of customers at a time."""
-	where = companies()
-	if customers is None:
-		yield _purchase_days(where), _item_groups(where), _payment_days(where)
-		return
-	for start in range(0, len(customers), CHUNK):
-		chunk = customers[start : start + CHUNK]
-		yield _purchase_days(where, chunk), _item_groups(where, chunk), _payment_days(where, chunk)
 
 
 class Sentences:
@@ -272,13 +160,13 @@ def compute(
 		wanted = set(customers) & known
 		names = sorted(wanted | {referrer_of[c] for c in wanted if referrer_of.get(c) in known})
 
-	history: dict[str, list] = defaultdict(list)
+	purchases: dict[str, list] = defaultdict(list)
 	sales: dict[str, list] = defaultdict(list)
 	premium: dict[str, list] = {}
 	days_to_pay: dict[str, list] = defaultdict(list)
-	for purchase_days, item_groups, payment_days in _ledger(None if customers is None else names):
+	for purchase_days, item_groups, payment_days in history.read(None if customers is None else names):
 		for customer, day, basket, net, orders in purchase_days:
-			history[customer].append((day, basket, net, orders))
+			purchases[customer].append((day, basket, net, orders))
 		for customer, group, known, first, amount, cost, at_rate, at_list in item_groups:
 			sales[customer].append(
 				clv.GroupSales(group or "", first, flt(amount), flt(cost) if known else None)
@@ -291,7 +179,7 @@ def compute(
 
 	inputs = {}
 	for name in names:
-		days = [d for d, _b, _n, orders in history.get(name, ()) if orders]
+		days = [d for d, _b, _n, orders in purchases.get(name, ()) if orders]
 		inputs[name] = clv.CLVInput(
 			first_purchase=days[0] if days else None,
 			last_purchase=days[-1] if days else None,
@@ -306,7 +194,7 @@ def compute(
 	sentences = Sentences()
 	for name in names:
 		parts = clv.compute(inputs.pop(name), clv_settings, profits, name=name)
-		basis = _basis(history.pop(name, []), days_to_pay.pop(name, []), parts, settings, today)
+		basis = _basis(purchases.pop(name, []), days_to_pay.pop(name, []), parts, settings, today)
 		basis["clv_explanation"] = sentences(clv.explain(parts))
 		basis["analytics_basis_key"] = key
 		yield name, basis

@@ -1,13 +1,16 @@
-"""doc_events on ERPNext's selling and payment documents: refresh the customers they touch.
+"""What a selling or payment document's event does to the ledger figures: refresh the
+customers it touches and tell the analytics their ledger changed.
 
-The user's document comes first: whatever goes wrong here is logged, the customer
-is marked for recompute, and the submit or cancel goes on.
+Called from overrides/<doctype>.py. The user's document comes first: whatever goes
+wrong here is logged, the customer is marked for recompute, and the submit or cancel
+goes on.
 """
 
 import frappe
 
-from crm_pack.ledger.figures import CLOSED_ORDER_STATUSES
-from crm_pack.services import analytics_basis, ledger_sync
+from crm_pack.analytics import basis as analytics_basis
+from crm_pack.ledger import refresh as ledger_sync
+from crm_pack.ledger.rules.figures import CLOSED_ORDER_STATUSES
 
 
 def customers_of(doc) -> list[str]:
@@ -31,7 +34,7 @@ def customers_of(doc) -> list[str]:
 	return []
 
 
-def refresh_customers(doc, method=None) -> None:
+def refresh_customers(doc) -> None:
 	customers = sorted(set(customers_of(doc)))
 	if customers:
 		refresh_safely(customers, doc)
@@ -54,7 +57,7 @@ def _log_unless_deadlocked(error: Exception, doc, title: str) -> None:
 	frappe.log_error(title=title, reference_doctype=doc.doctype, reference_name=doc.name)
 
 
-def refresh_on_order_closing(doc, method=None) -> None:
+def refresh_on_order_closing(doc) -> None:
 	"""Closing or reopening an order changes its open value; other status moves follow billing,
 	which the invoice's own event covers."""
 	if doc.docstatus != 1 or not doc.has_value_changed("status"):

@@ -7,7 +7,7 @@ exceed, and leaves vouchers not yet due out of every bucket."""
 import datetime as dt
 from collections.abc import Iterable
 
-from crm_pack.ledger.figures import ZERO
+from crm_pack.ledger.rules.figures import ZERO
 
 DEFAULT_RANGES = (30, 60, 90, 120)
 

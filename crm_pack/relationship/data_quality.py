@@ -6,8 +6,8 @@ from frappe import _
 from frappe.query_builder.functions import Max
 from frappe.utils import cint, getdate, now_datetime, nowdate
 
-from crm_pack.relationship.quality import is_stale, last_activity, quality
-from crm_pack.services.contacts import contacts_by_customer
+from crm_pack.relationship.contacts import contacts_by_customer
+from crm_pack.relationship.rules.quality import is_stale, last_activity, quality
 
 
 def _addressed(customers: list[str] | None) -> set[str]:

@@ -20,8 +20,8 @@ CUSTOMER_FIELD = {
 }
 
 
-def on_communication_insert(doc, method=None) -> None:
-	"""doc_event: Communication after_insert."""
+def on_communication_insert(doc) -> None:
+	"""Communication after_insert (overrides/communication.py)."""
 	if doc.communication_type != "Communication" or doc.communication_medium != "Email":
 		return
 	# an email written from an interaction is part of that interaction, not a new one

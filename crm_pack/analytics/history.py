@@ -1,0 +1,128 @@
+"""Each customer's invoice, item and payment history, read set-based for the analytics
+basis: three grouped queries, for all customers at once or for chunks of named ones.
+
+Amounts are in the default company's currency: invoices of companies in other
+currencies are left out rather than summed across currencies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import frappe
+from frappe.query_builder import Case
+from frappe.query_builder.functions import Concat, GroupConcat, Max, Min, Sum
+
+from crm_pack.ledger.currencies import home_currency
+
+CHUNK = 2000
+
+
+def companies() -> list[str]:
+	return frappe.get_all("Company", filters={"default_currency": home_currency()}, pluck="name") or [""]
+
+
+def purchase_days(companies, customers=None) -> list[tuple]:
+	"""Per customer and day, in date order: basket (invoices), net (invoices and returns)
+	and invoice count. MariaDB groups per customer (its index order) and hands each
+	customer's invoices over as one string: half the time of streaming a million rows
+	through the client, and a third of grouping per customer-day in the server."""
+	si = frappe.qb.DocType("Sales Invoice")
+	query = (
+		frappe.qb.from_(si)
+		.select(si.customer, GroupConcat(Concat(si.posting_date, " ", si.base_net_total, " ", si.is_return)))
+		.where(si.docstatus == 1)
+		.where(si.company.isin(companies))
+		.groupby(si.customer)
+	)
+	if customers is not None:
+		query = query.where(si.customer.isin(customers))
+	previous = frappe.db.sql("select @@session.group_concat_max_len")[0][0]
+	# a customer's history must never be cut short (the default is 1 MB, ~40,000 invoices)
+	frappe.db.sql("set session group_concat_max_len = 4294967295")
+	try:
+		rows = query.run()
+	finally:
+		frappe.db.sql("set session group_concat_max_len = %s", (int(previous),))
+	days: dict[tuple, list] = {}
+	for customer, history in rows:
+		for invoice in history.split(","):
+			posting_date, net, is_return = invoice.split(" ")
+			day = days.get((customer, posting_date))
+			if day is None:
+				day = days[(customer, posting_date)] = [0.0, 0.0, 0]
+			net = float(net)
+			day[1] += net
+			if is_return == "0":
+				day[0] += net
+				day[2] += 1
+	return sorted((c, dt.date.fromisoformat(d), *values) for (c, d), values in days.items())
+
+
+def item_groups(companies, customers=None):
+	"""Per customer, item group and whether ERPNext knows the cost: first purchase,
+	revenue, cost, and the premium lines' amounts at rate and at price-list rate."""
+	si = frappe.qb.DocType("Sales Invoice")
+	item = frappe.qb.DocType("Sales Invoice Item")
+	known = Case().when(item.incoming_rate > 0, 1).else_(0)
+	premium = (item.price_list_rate > 0) & (item.rate > item.price_list_rate)
+	query = (
+		frappe.qb.from_(item)
+		.join(si)
+		.on(si.name == item.parent)
+		.select(
+			si.customer,
+			item.item_group,
+			known,
+			Min(si.posting_date),
+			Sum(item.base_net_amount),
+			Sum(item.incoming_rate * item.stock_qty),
+			Sum(Case().when(premium, item.base_rate * item.qty).else_(0)),
+			Sum(Case().when(premium, item.base_price_list_rate * item.qty).else_(0)),
+		)
+		.where(si.docstatus == 1)
+		.where(si.company.isin(companies))
+		.where(item.parenttype == "Sales Invoice")
+		.groupby(si.customer, item.item_group, known)
+	)
+	if customers is not None:
+		query = query.where(si.customer.isin(customers))
+	return query.run()
+
+
+def payment_days(companies, customers=None) -> list[tuple]:
+	"""Per fully paid invoice: the customer, invoice date and the day it was fully paid,
+	ordered by customer and payment day. Read from the Payment Ledger alone, grouped per
+	invoice: the invoice's own row carries its date and amount, payments carry theirs, so
+	no join with Sales Invoice is needed (a join over a million invoices costs 4×)."""
+	ple = frappe.qb.DocType("Payment Ledger Entry")
+	own_row = (ple.voucher_type == "Sales Invoice") & (ple.voucher_no == ple.against_voucher_no)
+	invoice_date = Min(Case().when(own_row, ple.posting_date))
+	invoice_amount = Min(Case().when(own_row, ple.amount))
+	paid_on = Max(Case().when(ple.voucher_type != "Sales Invoice", ple.posting_date))
+	query = (
+		frappe.qb.from_(ple)
+		.select(Max(ple.party), invoice_date, paid_on)
+		.where(ple.against_voucher_type == "Sales Invoice")
+		.where(ple.party_type == "Customer")
+		.where(ple.delinked == 0)
+		.where(ple.company.isin(companies))
+		.groupby(ple.against_voucher_no)
+		# fully paid invoices (not returns), with at least one payment
+		.having((Sum(ple.amount) <= 0) & (invoice_amount > 0) & paid_on.notnull())
+	)
+	if customers is not None:
+		query = query.where(ple.party.isin(customers))
+	return sorted(query.run(), key=lambda r: (r[0], r[2]))
+
+
+def read(customers: list[str] | None) -> Iterator[tuple[list, list, list]]:
+	"""The three reads, for everyone at once or a chunk of customers at a time."""
+	where = companies()
+	if customers is None:
+		yield purchase_days(where), item_groups(where), payment_days(where)
+		return
+	for start in range(0, len(customers), CHUNK):
+		chunk = customers[start : start + CHUNK]
+		yield purchase_days(where, chunk), item_groups(where, chunk), payment_days(where, chunk)

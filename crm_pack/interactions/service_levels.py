@@ -1,0 +1,97 @@
+"""Complaint service levels through ERPNext's own Service Level Agreement engine.
+
+ERPNext's SLA serves any doctype that is not single, child or submittable, lives
+outside the core modules and has a `status` field — Customer Interaction qualifies.
+Saving an agreement for it adds the engine's fields (priority, response_by,
+sla_resolution_by, first_responded_on, agreement_status, …) as custom fields, and
+ERPNext's own validate hook keeps the clocks, pauses and breach marks. crm_pack only
+ships a sensible default agreement for complaints (setup/complaint_agreement.py);
+companies edit it in ERPNext. This module escalates complaints before and at breach
+and refuses agreements on interactions with targets that are not positive.
+"""
+
+import datetime as dt
+
+import frappe
+from frappe import _
+
+from crm_pack.interactions.rules.interaction_checks import check_service_level_targets
+from crm_pack.utils.validation import throw_problems
+
+SLA_NAME = "CRM Complaints"
+WARN_BEFORE = dt.timedelta(hours=1)
+
+
+def complaint_sla() -> str | None:
+	return frappe.db.get_value(
+		"Service Level Agreement", {"service_level": SLA_NAME, "document_type": "Customer Interaction"}
+	)
+
+
+def escalate(now: dt.datetime | None = None) -> dict[str, int]:
+	"""Scheduler (hourly): tell CRM Managers about complaints an hour before a target
+	falls due ("Warned") and once it is missed ("Breached"), each step once."""
+	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
+	from frappe.utils import now_datetime
+
+	now = now or now_datetime()
+	managers = [
+		u
+		for u in frappe.get_all(
+			"Has Role", filters={"role": "CRM Manager", "parenttype": "User"}, pluck="parent"
+		)
+		if frappe.db.get_value("User", u, "enabled")
+	]
+	open_complaints = frappe.get_all(
+		"Customer Interaction",
+		filters={"agreement_status": ("in", ("First Response Due", "Resolution Due"))},
+		fields=[
+			"name",
+			"subject",
+			"customer",
+			"agreement_status",
+			"response_by",
+			"sla_resolution_by",
+			"escalation_stage",
+		],
+	)
+	counts = {"Warned": 0, "Breached": 0}
+	for c in open_complaints:
+		due = c.response_by if c.agreement_status == "First Response Due" else c.sla_resolution_by
+		if not due:
+			continue
+		stage = "Breached" if now > due else "Warned" if now > due - WARN_BEFORE else None
+		if not stage or c.escalation_stage == stage or (c.escalation_stage == "Breached"):
+			continue
+		target = _("first response") if c.agreement_status == "First Response Due" else _("resolution")
+		subject = (
+			_("Complaint {0} ({1}) missed its {2} target of {3}.")
+			if stage == "Breached"
+			else _("Complaint {0} ({1}) reaches its {2} target at {3}.")
+		).format(c.name, c.customer, target, due)
+		if managers:
+			make_notification_logs(
+				{
+					"type": "Alert",
+					"document_type": "Customer Interaction",
+					"document_name": c.name,
+					"subject": subject,
+					"from_user": "Administrator",
+				},
+				managers,
+			)
+		frappe.db.set_value("Customer Interaction", c.name, "escalation_stage", stage, update_modified=False)
+		counts[stage] += 1
+	return counts
+
+
+def validate_targets(doc) -> None:
+	"""doc_event (Service Level Agreement validate), for agreements on interactions only:
+	ERPNext's own agreements keep ERPNext's rules."""
+	if doc.document_type != "Customer Interaction":
+		return
+	throw_problems(
+		check_service_level_targets(
+			[(p.idx, p.priority, p.response_time, p.resolution_time) for p in doc.priorities]
+		)
+	)

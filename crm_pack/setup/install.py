@@ -1,0 +1,49 @@
+"""What crm_pack adds to a site on install and keeps in place on every migrate.
+
+crm_pack adds no custom fields to ERPNext doctypes: the CRM record is its own doctype
+linked by the Customer's name. Its roles ship as fixtures (crm_pack/fixtures), which
+frappe imports on install and migrate. What it creates in ERPNext's own records — the
+complaint Service Level Agreement and, when the company has none, a weekend holiday
+list — is made here once and removed by `uninstall`.
+"""
+
+import frappe
+
+
+def after_install() -> None:
+	ensure_crm_customers_for_all()
+	ensure_complaint_sla()
+	ensure_desk_records()
+	# Figures for existing customers, set-based, committed in batches.
+	from crm_pack.ledger.refresh import recompute_all
+
+	recompute_all(commit=True)
+	from crm_pack.relationship import data_quality
+
+	data_quality.recompute()
+	frappe.db.commit()
+
+
+def after_migrate() -> None:
+	ensure_desk_records()
+
+
+def ensure_desk_records() -> None:
+	"""Kanban boards of implementation phases (workspace and cards ship as module files)."""
+	from crm_pack.setup.phase_boards import ensure_desk_records as ensure
+
+	ensure()
+
+
+def ensure_complaint_sla() -> None:
+	"""The default complaint service level on ERPNext's SLA engine (also a patch)."""
+	from crm_pack.setup.complaint_agreement import ensure_complaint_sla as ensure
+
+	ensure()
+
+
+def ensure_crm_customers_for_all() -> None:
+	"""A CRM Customer for every Customer that lacks one (also a patch)."""
+	from crm_pack.relationship.records import ensure_for_customers
+
+	ensure_for_customers()
