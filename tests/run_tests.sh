@@ -97,4 +97,7 @@ log "migrating $site with $repo"
 bench_cli --site "$site" migrate --skip-search-index >/tmp/crm_pack_migrate.log 2>&1 || {
 	tail -40 /tmp/crm_pack_migrate.log; exit 1; }
 
-cd "$repo" && run_pytest "$bench/env/bin/python" tests "$@"
+# Paths given on the command line narrow the run; options alone keep the whole suite.
+targets=(tests)
+for arg in "$@"; do case $arg in -*) ;; *) targets=(); break ;; esac; done
+cd "$repo" && run_pytest "$bench/env/bin/python" "${targets[@]}" "$@"
