@@ -80,6 +80,13 @@ doc_events = {
 	"Unreconcile Payment": {
 		"on_submit": "crm_pack.overrides.unreconcile_payment.on_submit",
 	},
+	# every posting for a customer, whatever posted it (reconciliation, reposts, revaluation)
+	"GL Entry": {
+		"on_submit": "crm_pack.overrides.gl_entry.on_submit",
+	},
+	"Payment Ledger Entry": {
+		"on_submit": "crm_pack.overrides.payment_ledger_entry.on_submit",
+	},
 	"Communication": {
 		"after_insert": "crm_pack.overrides.communication.after_insert",
 	},
@@ -99,7 +106,7 @@ additional_timeline_content = {
 scheduler_events = {
 	"cron": {
 		# Customers whose figures could not be refreshed at once (ledger/refresh.py).
-		"*/5 * * * *": ["crm_pack.ledger.refresh.recompute_dirty"],
+		"*/5 * * * *": ["crm_pack.ledger.refresh.recompute_dirty_job"],
 	},
 	"hourly": [
 		# complaint service levels: warn CRM Managers before a target falls due, and at breach

@@ -28,12 +28,28 @@ SUMMARY_FIELDS = (
 )
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def recompute_all_customers() -> dict:
-	"""Recompute every customer from the books; reports each difference it corrected."""
+	"""Queue a recompute of every customer from the books (one at a time: a second request
+	while one is queued or running is told so). Progress goes to the user who started it,
+	and a notification with the differences corrected when it ends."""
 	require_crm_manager(_("Only a CRM Manager can recompute all customers."))
-	corrected = refresh.recompute_all()
-	return {"customers_corrected": len({d["customer"] for d in corrected}), "differences": corrected}
+	from frappe.utils.background_jobs import is_job_enqueued
+
+	if is_job_enqueued(refresh.RECOMPUTE_ALL_JOB_ID):
+		return {"queued": False, "message": _("A recompute of all customers is already running.")}
+	frappe.enqueue(
+		"crm_pack.ledger.refresh.recompute_all_for",
+		queue="long",
+		timeout=6 * 3600,
+		job_id=refresh.RECOMPUTE_ALL_JOB_ID,
+		deduplicate=True,
+		user=frappe.session.user,
+	)
+	return {
+		"queued": True,
+		"message": _("Recomputing every customer's figures; you will be notified when it is done."),
+	}
 
 
 @frappe.whitelist()

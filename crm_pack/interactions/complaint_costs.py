@@ -6,6 +6,7 @@ from frappe.query_builder.functions import Sum
 from frappe.utils import flt
 
 from crm_pack.interactions.rules.interaction_checks import check_cost_row, cost_of
+from crm_pack.utils.guard import never_blocks
 
 FIELDS = {
 	"Sales Invoice": ("customer", "docstatus", "is_return", "base_grand_total", "posting_date", "status"),
@@ -46,19 +47,12 @@ def fill(interaction) -> list:
 
 
 def on_document_cancelled(doc) -> None:
-	"""doc_event (Sales Invoice / Delivery Note on_cancel): a cancelled return costs nothing.
-	The cancel itself must never fail because of crm_pack, hence the savepoint and guard."""
+	"""Sales Invoice / Delivery Note on_cancel: a cancelled return costs nothing. The cancel
+	itself never fails because of crm_pack."""
 	if not doc.get("is_return"):
 		return
-	savepoint = "crm_pack_complaint_cost"
-	frappe.db.savepoint(savepoint)
-	try:
+	with never_blocks("crm_pack: complaint cost not updated", doc):
 		_zero_cancelled(doc.doctype, doc.name)
-	except Exception:
-		frappe.db.rollback(save_point=savepoint)
-		frappe.log_error(title="crm_pack: complaint cost not updated")
-		return
-	frappe.db.release_savepoint(savepoint)
 
 
 def _zero_cancelled(doctype: str, name: str) -> None:

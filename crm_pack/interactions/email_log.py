@@ -9,6 +9,8 @@ import frappe
 from frappe import _
 from frappe.utils import cint, strip_html
 
+from crm_pack.utils.guard import never_blocks
+
 # documents an email can be written from whose customer is known
 CUSTOMER_FIELD = {
 	"Customer": "name",
@@ -29,15 +31,8 @@ def on_communication_insert(doc) -> None:
 		return
 	if not cint(frappe.db.get_single_value("CRM Pack Settings", "log_emails_as_interactions")):
 		return
-	savepoint = "crm_pack_email_interaction"
-	frappe.db.savepoint(savepoint)
-	try:
+	with never_blocks("crm_pack: email not logged as an interaction", doc):
 		log_email(doc)
-	except Exception:
-		frappe.db.rollback(save_point=savepoint)
-		frappe.log_error(title="crm_pack: email not logged as an interaction")
-		return
-	frappe.db.release_savepoint(savepoint)
 
 
 def customers_of(doc) -> set[str]:

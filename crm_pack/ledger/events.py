@@ -1,25 +1,121 @@
-"""What a selling or payment document's event does to the ledger figures: refresh the
-customers it touches and tell the analytics their ledger changed.
+"""What the events of ERPNext's selling, payment and ledger documents do to the figures.
 
-Called from overrides/<doctype>.py. The user's document comes first: whatever goes
-wrong here is logged, the customer is marked for recompute, and the submit or cancel
-goes on.
+An event only notes the customers it touched (`touch`). The figures are refreshed once
+per transaction, just before it commits (`flush`, on frappe.db.before_commit): by then
+ERPNext has written everything it will write — Payment Reconciliation, for one, saves
+the payment first and rewrites the Payment Ledger afterwards — so the refresh reads the
+final ledger, every customer of a multi-line journal is refreshed in one set-based pass,
+and the CRM Customer rows are locked only for the moment before the commit.
+
+Besides the documents' own events, every GL Entry and Payment Ledger Entry that ERPNext
+posts for a customer is noted: reposts, revaluations, reconciliation tools and anything
+else that posts to the ledger reach the figures without an event of their own.
+
+The user's document comes first: whatever goes wrong here is logged, the customers are
+marked for recompute, and the commit goes on. Only a deadlock is raised, because the
+database has already rolled the whole transaction back.
 """
+
+from __future__ import annotations
+
+from collections.abc import Iterable
 
 import frappe
 
-from crm_pack.analytics import basis as analytics_basis
-from crm_pack.ledger import refresh as ledger_sync
+from crm_pack.ledger import refresh
 from crm_pack.ledger.rules.figures import CLOSED_ORDER_STATUSES
+
+_LOCAL_KEY = "crm_pack_ledger_pending"
+
+
+class Pending:
+	"""Customers this transaction touched, and whether their analytics basis changed."""
+
+	__slots__ = ("analytics", "ledger", "source")
+
+	def __init__(self) -> None:
+		self.ledger: set[str] = set()
+		self.analytics: set[str] = set()
+		self.source: tuple[str, str] | None = None
+
+
+def _pending() -> Pending:
+	pending = getattr(frappe.local, _LOCAL_KEY, None)
+	if pending is None:
+		pending = Pending()
+		setattr(frappe.local, _LOCAL_KEY, pending)
+		# commit resets before_rollback and runs before_commit; rollback does the opposite
+		frappe.db.before_commit.add(flush)
+		frappe.db.before_rollback.add(_discard)
+	return pending
+
+
+def _discard() -> None:
+	setattr(frappe.local, _LOCAL_KEY, None)
+
+
+def touch(customers: Iterable[str | None], doc=None, *, analytics: bool = True) -> None:
+	"""Note customers whose figures this transaction changes; refreshed before the commit.
+	`analytics`: their invoices or payments changed, so their analytics basis is stale."""
+	names = {c for c in customers if c}
+	if not names:
+		return
+	pending = _pending()
+	pending.ledger |= names
+	if analytics:
+		pending.analytics |= names
+	if doc is not None and pending.source is None:
+		pending.source = (doc.doctype, doc.name)
+
+
+def flush() -> None:
+	"""Refresh every customer this transaction touched (frappe.db.before_commit). Tests
+	call it to see what the commit would store, without committing."""
+	pending = getattr(frappe.local, _LOCAL_KEY, None)
+	setattr(frappe.local, _LOCAL_KEY, None)
+	if pending is None or not pending.ledger:
+		return
+	customers = sorted(pending.ledger)
+	try:
+		refresh.refresh_in_transaction(customers, analytics=pending.analytics)
+	except Exception as e:
+		_recover(e, customers, pending)
+
+
+def _recover(error: Exception, customers: list[str], pending: Pending) -> None:
+	if frappe.db.is_deadlocked(error):
+		# The database already rolled the whole transaction back: nothing left to save.
+		raise error
+	doctype, name = pending.source or (None, None)
+	frappe.log_error(
+		title=f"crm_pack: ledger figures not refreshed for {doctype or 'a transaction'} {name or ''}".strip(),
+		reference_doctype=doctype,
+		reference_name=name,
+	)
+	if frappe.db.is_timedout(error):
+		# Another transaction holds the rows: marking them would wait again. A worker
+		# recomputes them once this commit is through.
+		refresh.recompute_after_commit(customers)
+		return
+	try:
+		refresh.mark_dirty(customers, analytics=pending.analytics)
+	except Exception:
+		frappe.log_error(title="crm_pack: could not mark customers for recompute")
+		refresh.recompute_after_commit(customers)
+
+
+# --- which customers a document touches -------------------------------------------------
 
 
 def customers_of(doc) -> list[str]:
-	if doc.doctype in ("Sales Order", "Sales Invoice"):
+	if doc.doctype in ("Sales Order", "Sales Invoice", "POS Invoice"):
 		return [doc.customer]
 	if doc.doctype == "Payment Entry":
 		return [doc.party] if doc.party_type == "Customer" else []
 	if doc.doctype == "Journal Entry":
 		return [row.party for row in doc.accounts if row.party_type == "Customer" and row.party]
+	if doc.doctype in ("GL Entry", "Payment Ledger Entry"):
+		return [doc.party] if doc.party_type == "Customer" else []
 	if doc.doctype == "Unreconcile Payment":
 		ple = frappe.qb.DocType("Payment Ledger Entry")
 		parties = (
@@ -34,50 +130,22 @@ def customers_of(doc) -> list[str]:
 	return []
 
 
-def refresh_customers(doc) -> None:
-	customers = sorted(set(customers_of(doc)))
-	if customers:
-		refresh_safely(customers, doc)
-		mark_analytics_safely(customers, doc)
+def ledger_changed(doc) -> None:
+	"""An invoice, payment, journal, unreconcile or ledger row: figures and analytics."""
+	touch(customers_of(doc), doc)
 
 
-def mark_analytics_safely(customers: list[str], doc) -> None:
-	"""One indexed update of rows this transaction has just written; should it fail,
-	tonight's analytics miss this change and the weekly re-read brings it in."""
-	try:
-		analytics_basis.mark_changed(customers)
-	except Exception as e:
-		_log_unless_deadlocked(e, doc, f"crm_pack: analytics not told of {doc.doctype} {doc.name}")
+def order_changed(doc) -> None:
+	"""A Sales Order: ordered and open-order figures (the analytics read invoices only)."""
+	touch(customers_of(doc), doc, analytics=False)
 
 
-def _log_unless_deadlocked(error: Exception, doc, title: str) -> None:
-	if frappe.db.is_deadlocked(error):
-		# The database already rolled the whole transaction back: nothing left to save.
-		raise error
-	frappe.log_error(title=title, reference_doctype=doc.doctype, reference_name=doc.name)
-
-
-def refresh_on_order_closing(doc) -> None:
-	"""Closing or reopening an order changes its open value; other status moves follow billing,
-	which the invoice's own event covers."""
+def order_status_changed(doc) -> None:
+	"""Closing or reopening an order changes its open value; other status moves follow
+	billing, which the invoice's own event covers."""
 	if doc.docstatus != 1 or not doc.has_value_changed("status"):
 		return
 	before = doc.get_doc_before_save()
 	old = before.status if before else None
 	if old in CLOSED_ORDER_STATUSES or doc.status in CLOSED_ORDER_STATUSES:
-		refresh_safely([doc.customer], doc)
-
-
-def refresh_safely(customers: list[str], doc) -> None:
-	"""No savepoint on this path: every write the refresh makes is a single statement,
-	which the database applies whole or not at all (the one two-statement write,
-	per-company rows, brings its own savepoint). A failure therefore leaves correct
-	figures or old ones, never half-written ones, and the customer is marked dirty."""
-	try:
-		ledger_sync.refresh_in_transaction(customers)
-	except Exception as e:
-		_log_unless_deadlocked(e, doc, f"crm_pack: ledger figures not refreshed for {doc.doctype} {doc.name}")
-		try:
-			ledger_sync.mark_dirty(customers)
-		except Exception:
-			frappe.log_error(title="crm_pack: could not mark customers for recompute")
+		touch([doc.customer], doc, analytics=False)

@@ -1,13 +1,14 @@
-"""When and how CRM Customer's ledger figures are recomputed: in the user's transaction
-(document events), after commit by a worker, for customers marked dirty (scheduler),
-and for everyone (daily, on demand, install).
+"""When and how CRM Customer's ledger figures are recomputed: before a transaction commits
+(document events, through ledger/events.py), by a worker right after the commit, for
+customers marked dirty (scheduler), and for everyone (daily, on demand, install).
 
-Concurrency: document events run inside the user's transaction, whose REPEATABLE READ
-snapshot may predate another transaction's commit for the same customer.
-`refresh_in_transaction` therefore locks the CRM Customer rows and compares each
-row's `ledger_seq` as committed (locking read) with the value in its own snapshot: if
-another transaction moved it, the snapshot is stale, so the customer is marked dirty
-and recomputed after commit instead of being written with stale figures.
+Concurrency: a transaction's REPEATABLE READ snapshot may predate another transaction's
+commit for the same customer. `refresh_in_transaction` therefore locks the CRM Customer
+rows and compares each row's `ledger_seq` as committed (locking read) with the value in
+its own snapshot: if another transaction moved it, the snapshot is stale, so the
+customer is marked dirty and recomputed after the commit instead of being written with
+stale figures. Locks are taken in name order, just before the commit, and never held
+across a background job's chunks.
 """
 
 from __future__ import annotations
@@ -15,10 +16,24 @@ from __future__ import annotations
 from functools import cache
 
 import frappe
+from frappe import _
+from frappe.utils import cint
 from pypika.terms import Parameter
 
 from crm_pack.ledger import store
 from crm_pack.ledger.rules.figures import CustomerFigures
+
+# One job drains every dirty customer, so a burst of submits queues one job, not many.
+DIRTY_JOB_ID = "crm_pack::ledger_dirty"
+RECOMPUTE_ALL_JOB_ID = "crm_pack::ledger_recompute_all"
+# a transaction touching more customers than this (a journal with many customer lines)
+# leaves them to the worker rather than reading all their ledgers before its commit
+MAX_CUSTOMERS_IN_TRANSACTION = 50
+
+
+def _settings():
+	s = frappe.get_cached_doc("CRM Pack Settings")
+	return cint(s.sync_refresh_max_vouchers) or 300, cint(s.ledger_batch_size) or 500
 
 
 def write_figures(
@@ -30,7 +45,7 @@ def write_figures(
 	for start in range(0, len(names), chunk_size):
 		chunk = names[start : start + chunk_size]
 		committed, stored = _locked_state(chunk, create_missing)
-		fixed, stale = store.write_chunk(chunk, all_figures, committed, stored)
+		fixed, stale, _unwritten = store.write_chunk(chunk, all_figures, committed, stored)
 		corrected += fixed
 		if stale:
 			mark_dirty(stale)
@@ -46,7 +61,7 @@ def _locked_state(names: list[str], create_missing: bool) -> tuple[dict, dict]:
 
 		ensure_for_customers(missing)
 		committed.update(_lock(missing))
-	return committed, store.stored_header(names)
+	return committed, store.stored_state(names)
 
 
 @cache
@@ -61,46 +76,73 @@ def _lock(names: list[str]) -> dict[str, tuple]:
 	return {r[0]: r[1:] for r in frappe.db.sql(_lock_sql(), {"names": tuple(names)})}
 
 
-def refresh_in_transaction(customers: list[str]) -> None:
-	"""Recompute inside the caller's transaction (a document event).
+def refresh_in_transaction(customers: list[str], analytics: set[str] | frozenset = frozenset()) -> None:
+	"""Recompute inside the caller's transaction, just before it commits.
 
 	A refresh reads the customer's whole ledger, so its cost grows with that history.
-	Customers whose last recompute counted more vouchers than the settings allow are
-	instead marked dirty and recomputed by a worker right after the commit: the
-	submit's own cost stays bounded."""
+	Customers whose last recompute counted more vouchers than the settings allow, and
+	transactions touching more than MAX_CUSTOMERS_IN_TRANSACTION customers, are instead
+	marked dirty and recomputed by a worker right after the commit: the submit's own
+	cost stays bounded. `analytics`: customers whose analytics basis this transaction
+	made stale (counted in the same statement that writes their figures)."""
 	names = sorted(set(filter(None, customers)))
 	if not names:
 		return
+	if len(names) > MAX_CUSTOMERS_IN_TRANSACTION:
+		mark_dirty(names, analytics=analytics)
+		return
 	committed, stored = _locked_state(names, create_missing=True)
-	limit = frappe.get_cached_doc("CRM Pack Settings").sync_refresh_max_vouchers or 300
+	limit, _batch = _settings()
 	large = [n for n in names if n in stored and (stored[n]["ledger_voucher_count"] or 0) > limit]
 	small = [n for n in names if n in stored and n not in large]
 	if large:
-		mark_dirty(large)
+		mark_dirty(large, analytics=analytics)
 	if small:
-		_, stale = store.write_chunk(small, store.read_figures(small), committed, stored)
+		_, stale, unwritten = store.write_chunk(
+			small, store.read_figures(small), committed, stored, analytics=analytics
+		)
 		if stale:
-			mark_dirty(stale)
+			mark_dirty(stale, analytics=analytics)
+		if unwritten:
+			from crm_pack.analytics.basis import mark_changed
+
+			mark_changed(unwritten)
 
 
-def mark_dirty(customers: list[str]) -> None:
+def mark_dirty(customers: list[str], analytics: set[str] | frozenset = frozenset()) -> None:
 	"""Flag customers for recompute and ask a worker to do it once this transaction commits."""
 	crm = frappe.qb.DocType("CRM Customer")
-	(
-		frappe.qb.update(crm)
-		.set(crm.ledger_dirty, 1)
-		.set(crm.ledger_seq, crm.ledger_seq + 1)
-		.where(crm.name.isin(customers))
-		.run()
-	)
-	frappe.db.after_commit.add(lambda: _enqueue_quietly(customers))
+	dirty = sorted(customers)
+	both = [n for n in dirty if n in analytics]
+	ledger_only = [n for n in dirty if n not in analytics]
+	for names, counted in ((both, 1), (ledger_only, 0)):
+		if names:
+			(
+				frappe.qb.update(crm)
+				.set(crm.ledger_dirty, 1)
+				.set(crm.ledger_seq, crm.ledger_seq + 1)
+				.set(crm.analytics_dirty, crm.analytics_dirty + counted)
+				.where(crm.name.isin(names))
+				.run()
+			)
+	frappe.db.after_commit.add(_enqueue_dirty_job)
 
 
-def _enqueue_quietly(customers: list[str]) -> None:
+def recompute_after_commit(customers: list[str]) -> None:
+	"""For when the rows cannot be marked now: a worker recomputes them after the commit."""
+	names = sorted(customers)
+	frappe.db.after_commit.add(lambda: _enqueue_quietly("recompute_job", customers=names))
+
+
+def _enqueue_dirty_job() -> None:
+	_enqueue_quietly("recompute_dirty_job", job_id=DIRTY_JOB_ID, deduplicate=True)
+
+
+def _enqueue_quietly(method: str, **kwargs) -> None:
 	# After commit the user's work is saved; a queue outage must not turn that into an error.
 	# The dirty flag stays set and the scheduler picks the customers up.
 	try:
-		frappe.enqueue("crm_pack.ledger.refresh.recompute_job", queue="short", customers=customers)
+		frappe.enqueue(f"crm_pack.ledger.refresh.{method}", queue="short", **kwargs)
 	except Exception:
 		frappe.log_error(title="crm_pack: could not queue ledger recompute")
 
@@ -123,9 +165,10 @@ def recompute_job(customers: list[str]) -> None:
 
 
 def recompute_dirty(limit: int = 5000, *, commit: bool = True) -> int:
-	"""Scheduler: recompute customers marked dirty (an update failed or met a stale snapshot)."""
+	"""Customers marked dirty (an update failed, met a stale snapshot or was left to a
+	worker), a batch per transaction. Returns how many were recomputed."""
+	_limit, batch = _settings()
 	names = frappe.get_all("CRM Customer", filters={"ledger_dirty": 1}, pluck="name", limit=limit)
-	batch = frappe.db.get_single_value("CRM Pack Settings", "ledger_batch_size") or 500
 	for start in range(0, len(names), batch):
 		if commit:
 			frappe.db.rollback()  # fresh snapshot, taken after the lock in recompute()
@@ -135,18 +178,67 @@ def recompute_dirty(limit: int = 5000, *, commit: bool = True) -> int:
 	return len(names)
 
 
-def recompute_all(*, commit: bool = False) -> list[dict]:
-	"""Every customer, set-based: one grouped read per ledger table, writes in chunks."""
+def recompute_dirty_job(rounds: int = 5) -> None:
+	"""The after-commit job: drains the dirty customers, again while submits keep marking
+	more (a few rounds; the */5 scheduler takes whatever is left)."""
+	for _round in range(rounds):
+		if not recompute_dirty():
+			return
+
+
+def recompute_all(*, commit: bool = False, progress=None) -> list[dict]:
+	"""Every customer, a chunk per transaction when `commit`: each chunk is locked, read
+	after the lock and committed, so a user's submit waits for one chunk at most and no
+	chunk writes figures read before another transaction's commit. Returns the
+	differences corrected; `progress(done, total)` is told after each chunk."""
 	from crm_pack.relationship.records import ensure_for_customers
 
 	ensure_for_customers()
-	figures = store.read_figures(None)
-	batch = frappe.db.get_single_value("CRM Pack Settings", "ledger_batch_size") or 500
-	corrected = write_figures(figures, chunk_size=batch)
 	if commit:
 		frappe.db.commit()
+	names = sorted(frappe.get_all("CRM Customer", pluck="name"))
+	_limit, batch = _settings()
+	corrected: list[dict] = []
+	for start in range(0, len(names), batch):
+		if commit:
+			frappe.db.rollback()
+		corrected += recompute(names[start : start + batch])
+		if commit:
+			frappe.db.commit()
+		if progress:
+			progress(min(start + batch, len(names)), len(names))
 	return corrected
 
 
 def recompute_all_job() -> None:
 	recompute_all(commit=True)
+
+
+def recompute_all_for(user: str) -> None:
+	"""On demand (queued by api/ledger.py): progress to the user who started it, and a
+	summary in their notifications at the end."""
+	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
+
+	def progress(done: int, total: int) -> None:
+		frappe.publish_progress(
+			100 * done / max(total, 1),
+			title=_("Recomputing customer figures"),
+			description=_("{0} of {1} customers").format(done, total),
+			user=user,
+		)
+
+	corrected = recompute_all(commit=True, progress=progress)
+	customers = len({d["customer"] for d in corrected})
+	make_notification_logs(
+		{
+			"type": "Alert",
+			"document_type": "CRM Pack Settings",
+			"document_name": "CRM Pack Settings",
+			"subject": _("Customer figures recomputed: {0} customers corrected, {1} differences.").format(
+				customers, len(corrected)
+			),
+			"from_user": user,
+		},
+		[user],
+	)
+	frappe.db.commit()

@@ -4,19 +4,26 @@ and written where they differ.
 Figures are always recomputed from the books (GL Entry, Payment Ledger Entry,
 submitted orders and invoices), never incremented. Locking and the choice of when to
 recompute are `refresh`'s; this module only reads, compares and writes.
+
+Every customer with business has one row per company (CRM Customer Company Balance,
+in that company's currency). The rows are named after their customer and company, so
+one INSERT … ON DUPLICATE KEY UPDATE writes them; the header keeps a digest of them
+and the list of companies, so a refresh knows without reading the rows whether they
+changed and whether a company dropped out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from functools import cache
 
 import frappe
 from frappe.utils import getdate, now_datetime, today
-from pypika.terms import Parameter
+from pypika.terms import Parameter, Values
 
 from crm_pack.ledger import queries as ledger_queries
-from crm_pack.ledger.currencies import company_currencies, home_currency
+from crm_pack.ledger.currencies import company_currencies, home_currency, rates_into
 from crm_pack.ledger.rules.figures import MONEY_FIELDS, CustomerFigures, compute
 
 HEADER_FIELDS = (
@@ -27,9 +34,18 @@ HEADER_FIELDS = (
 	"last_order_date",
 	"last_invoice_date",
 	"currency",
+	"headline_basis",
 )
 BALANCE_FIELDS = ("company", "currency", *MONEY_FIELDS, "order_count")
 BALANCE_DOCTYPE = "CRM Customer Company Balance"
+STATE_FIELDS = (
+	"ledger_seq",
+	"ledger_dirty",
+	"ledger_voucher_count",
+	"company_balances_digest",
+	"ledger_companies",
+	*HEADER_FIELDS,
+)
 
 
 def read_figures(customers: list[str] | None, on_date: dt.date | None = None) -> dict[str, CustomerFigures]:
@@ -39,47 +55,30 @@ def read_figures(customers: list[str] | None, on_date: dt.date | None = None) ->
 	if not names:
 		return {}
 	groups = ledger_queries.read_groups(customers, on_date)
+	currencies = company_currencies(groups.companies())
+	home = home_currency()
 	return compute(
 		names,
 		groups.gl,
 		groups.receivable,
 		groups.orders,
 		groups.last_invoices,
-		company_currencies(groups.companies()),
-		home_currency(),
+		currencies,
+		home,
+		rates_into(home, currencies.values(), on_date),
 	)
 
 
 @cache
-def _stored_header_sql() -> str:
+def _stored_state_sql() -> str:
 	crm = frappe.qb.DocType("CRM Customer")
-	query = frappe.qb.from_(crm).select(
-		crm.name, crm.ledger_seq, crm.ledger_dirty, crm.ledger_voucher_count, *(crm[f] for f in HEADER_FIELDS)
-	)
+	query = frappe.qb.from_(crm).select(crm.name, *(crm[f] for f in STATE_FIELDS))
 	return query.where(crm.name.isin(Parameter("%(names)s"))).get_sql()
 
 
-def stored_header(names: list[str]) -> dict[str, dict]:
+def stored_state(names: list[str]) -> dict[str, dict]:
 	"""As this transaction's snapshot sees them (a consistent, non-locking read)."""
-	return {r["name"]: r for r in frappe.db.sql(_stored_header_sql(), {"names": tuple(names)}, as_dict=True)}
-
-
-def _stored_balances(names: list[str]) -> dict[str, list[tuple]]:
-	if not names:
-		return {}
-	bal = frappe.qb.DocType(BALANCE_DOCTYPE)
-	balances: dict[str, list[tuple]] = {}
-	for r in (
-		frappe.qb.from_(bal)
-		.select(bal.parent, *(bal[f] for f in BALANCE_FIELDS))
-		.where(bal.parenttype == "CRM Customer")
-		.where(bal.parent.isin(names))
-		.orderby(bal.parent)
-		.orderby(bal.idx)
-		.run()
-	):
-		balances.setdefault(r[0], []).append(_normalise(r[1:]))
-	return balances
+	return {r["name"]: r for r in frappe.db.sql(_stored_state_sql(), {"names": tuple(names)}, as_dict=True)}
 
 
 def _normalise(values) -> tuple:
@@ -88,14 +87,21 @@ def _normalise(values) -> tuple:
 	)
 
 
-def _balance_rows(figures: CustomerFigures) -> list[tuple]:
-	"""Per-company rows, kept only when there is more than one company (else the header says it all)."""
-	if len(figures.companies) < 2:
-		return []
+def balance_rows(figures: CustomerFigures) -> list[tuple]:
+	"""One row per company the customer does business with, in company order."""
 	return [
 		_normalise(tuple(getattr(cf, f) for f in BALANCE_FIELDS))
 		for cf in sorted(figures.companies.values(), key=lambda c: c.company)
 	]
+
+
+def _digest(rows: list[tuple]) -> str:
+	return hashlib.sha1(repr(rows).encode(), usedforsecurity=False).hexdigest()[:16] if rows else ""
+
+
+def row_name(customer: str, company: str) -> str:
+	"""The same name every time for a customer's row of a company (so rows are upserted)."""
+	return hashlib.sha1(f"{customer}\0{company}".encode(), usedforsecurity=False).hexdigest()[:20]
 
 
 def _differences(name: str, stored: dict, figures: CustomerFigures) -> list[dict]:
@@ -106,112 +112,118 @@ def _differences(name: str, stored: dict, figures: CustomerFigures) -> list[dict
 			old, new = round(float(old or 0), 2), round(float(new or 0), 2)
 		elif f.endswith("_date"):
 			old, new = (getdate(old) if old else None), (getdate(new) if new else None)
+		elif f == "headline_basis":
+			old, new = old or "", new or ""
 		if old != new:
 			diffs.append({"customer": name, "field": f, "old": old, "new": new})
 	return diffs
 
 
 def write_chunk(
-	chunk: list[str], all_figures: dict, committed: dict, stored: dict
-) -> tuple[list[dict], list[str]]:
+	chunk: list[str],
+	all_figures: dict,
+	committed: dict,
+	stored: dict,
+	analytics: set[str] | frozenset = frozenset(),
+) -> tuple[list[dict], list[str], list[str]]:
 	"""A customer whose committed `ledger_seq` differs from the one in this transaction's
 	snapshot was changed by a transaction this one cannot see: its figures here may be
 	stale, so it is returned among the stale names (for the caller to mark dirty) rather
-	than overwritten. Returns (differences corrected, stale names)."""
+	than overwritten. Customers in `analytics` have their analytics change counted in
+	the same statement. Returns (differences corrected, stale names, customers in
+	`analytics` that were neither written nor stale)."""
 	now = now_datetime()
-	# Child rows exist only for multi-company customers: read them only where they may exist.
-	stored_balances = _stored_balances(
-		[
-			n
-			for n in chunk
-			if (stored.get(n, {}).get("company_count") or 0) > 1 or len(all_figures[n].companies) > 1
-		]
-	)
-	corrected, updates, rewrite, stale = [], {}, [], []
+	corrected, updates, balances, vanished, stale, unwritten = [], {}, {}, [], [], []
 	for name in chunk:
 		if name not in stored or name not in committed:
 			continue
 		if (committed[name][0] or 0) != (stored[name]["ledger_seq"] or 0):
 			stale.append(name)
 			continue
-		figures = all_figures[name]
-		diffs = _differences(name, stored[name], figures)
-		balances_changed = stored_balances.get(name, []) != _balance_rows(figures)
+		figures, state = all_figures[name], stored[name]
+		diffs = _differences(name, state, figures)
+		rows = balance_rows(figures)
+		digest = _digest(rows)
+		companies = ",".join(r[0] for r in rows)
+		if digest != (state["company_balances_digest"] or ""):
+			balances[name] = rows
+			old = set(filter(None, (state["ledger_companies"] or "").split(",")))
+			if old - {r[0] for r in rows}:
+				vanished.append(name)
 		if (
 			diffs
-			or balances_changed
-			or stored[name]["ledger_dirty"]
-			or (stored[name]["ledger_voucher_count"] != figures.voucher_count)
+			or name in balances
+			or state["ledger_dirty"]
+			or (state["ledger_voucher_count"] != figures.voucher_count)
 		):
 			updates[name] = {
 				**{f: getattr(figures, f) for f in HEADER_FIELDS},
 				"ledger_voucher_count": figures.voucher_count,
-				"ledger_seq": (stored[name]["ledger_seq"] or 0) + 1,
+				"ledger_seq": (state["ledger_seq"] or 0) + 1,
 				"ledger_updated_on": now,
 				"ledger_dirty": 0,
+				"company_balances_digest": digest,
+				"ledger_companies": companies,
+				"analytics_changes": int(name in analytics),
 			}
-		if balances_changed:
-			rewrite.append(name)
+		elif name in analytics:
+			unwritten.append(name)
 		corrected.extend(diffs)
 	_store_headers(updates)
-	if rewrite:
-		_rewrite_balances(rewrite, all_figures, now)
-	return corrected, stale
+	if balances:
+		_write_balances(balances, vanished, now)
+	return corrected, stale, unwritten
 
 
-UPDATED_FIELDS = (*HEADER_FIELDS, "ledger_voucher_count", "ledger_seq", "ledger_updated_on", "ledger_dirty")
+UPDATED_FIELDS = (
+	*HEADER_FIELDS,
+	"ledger_voucher_count",
+	"ledger_seq",
+	"ledger_updated_on",
+	"ledger_dirty",
+	"company_balances_digest",
+	"ledger_companies",
+)
 
 
 @cache
-def _update_one_sql() -> str:
+def _update_sql() -> str:
 	crm = frappe.qb.DocType("CRM Customer")
 	query = frappe.qb.update(crm)
 	for f in UPDATED_FIELDS:
 		query = query.set(crm[f], Parameter(f"%({f})s"))
+	query = query.set(crm.analytics_dirty, crm.analytics_dirty + Parameter("%(analytics_changes)s"))
 	return query.where(crm.name == Parameter("%(name)s")).get_sql()
 
 
 def _store_headers(updates: dict[str, dict]) -> None:
-	# A document event updates one customer: a statement built once beats bulk_update's
-	# per-call CASE construction on the submit's critical path.
-	if len(updates) <= 3:
-		for name, values in updates.items():
-			frappe.db.sql(_update_one_sql(), {**values, "name": name})
-	elif updates:
-		frappe.db.bulk_update("CRM Customer", updates, update_modified=False)
+	# One statement built once per process: a document event updates one customer or a
+	# few, and a full recompute writes only the customers whose figures moved.
+	for name, values in updates.items():
+		frappe.db.sql(_update_sql(), {**values, "name": name})
 
 
-def _rewrite_balances(names: list[str], all_figures: dict[str, CustomerFigures], now) -> None:
-	# Delete and insert go together or not at all.
-	frappe.db.savepoint("crm_pack_balances")
-	try:
-		_replace_balance_rows(names, all_figures, now)
-	except Exception:
-		frappe.db.rollback(save_point="crm_pack_balances")
-		raise
-	frappe.db.release_savepoint("crm_pack_balances")
-
-
-def _replace_balance_rows(names: list[str], all_figures: dict[str, CustomerFigures], now) -> None:
-	frappe.db.delete(BALANCE_DOCTYPE, {"parenttype": "CRM Customer", "parent": ("in", names)})
-	rows = []
-	for name in names:
-		for idx, row in enumerate(_balance_rows(all_figures[name]), start=1):
-			rows.append(
-				(
-					frappe.generate_hash(length=12),
-					name,
-					"CRM Customer",
-					"company_balances",
-					idx,
-					now,
-					now,
-					*row,
-				)
-			)
-	if rows:
-		frappe.db.bulk_insert(
-			BALANCE_DOCTYPE,
-			["name", "parent", "parenttype", "parentfield", "idx", "creation", "modified", *BALANCE_FIELDS],
-			rows,
+def _write_balances(balances: dict[str, list[tuple]], vanished: list[str], now) -> None:
+	bal = frappe.qb.DocType(BALANCE_DOCTYPE)
+	if vanished:
+		keep = [row_name(parent, row[0]) for parent, rows in balances.items() for row in rows] or [""]
+		(
+			frappe.qb.from_(bal)
+			.delete()
+			.where(bal.parenttype == "CRM Customer")
+			.where(bal.parent.isin(vanished))
+			.where(bal.name.notin(keep))
+			.run()
 		)
+	query = frappe.qb.into(bal).columns(
+		"name", "parent", "parenttype", "parentfield", "idx", "creation", "modified", *BALANCE_FIELDS
+	)
+	for parent, rows in balances.items():
+		for idx, row in enumerate(rows, start=1):
+			query = query.insert(
+				row_name(parent, row[0]), parent, "CRM Customer", "company_balances", idx, now, now, *row
+			)
+	if any(balances.values()):
+		for f in ("idx", "modified", *BALANCE_FIELDS):
+			query = query.on_duplicate_key_update(bal[f], Values(bal[f]))
+		query.run()

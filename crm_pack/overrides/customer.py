@@ -1,30 +1,34 @@
-"""doc_events on ERPNext's Customer: its CRM record is created, renamed, merged and deleted with it."""
+"""doc_events on ERPNext's Customer: its CRM record is created, renamed, merged and deleted
+with it. Creating, mirroring and renaming never stop the Customer's own save: a failure is
+logged and the nightly run creates what is missing."""
 
 import frappe
 
+from crm_pack.ledger import events
 from crm_pack.relationship import records as customer_records
+from crm_pack.utils.guard import never_blocks
 
 
 def after_insert(doc, method=None) -> None:
-	customer_records.create_for_customer(doc)
+	with never_blocks("crm_pack: CRM Customer not created", doc):
+		customer_records.create_for_customer(doc)
 
 
 def on_update(doc, method=None) -> None:
-	customer_records.sync_master_fields(doc)
+	with never_blocks("crm_pack: CRM Customer not updated", doc):
+		customer_records.sync_master_fields(doc)
 
 
 def after_rename(doc, method=None, old: str | None = None, new: str | None = None, merge: bool = False):
-	customer_records.follow_rename(old, new, merge)
+	with never_blocks("crm_pack: CRM Customer did not follow the rename", doc):
+		customer_records.follow_rename(old, new, merge)
 	if merge:
 		# The surviving customer now owns the merged customer's orders, invoices and payments.
-		from crm_pack.analytics.basis import mark_changed
-		from crm_pack.ledger.refresh import refresh_in_transaction
-
-		refresh_in_transaction([new])
-		mark_changed([new])
+		events.touch([new], doc)
 
 
 def on_trash(doc, method=None) -> None:
+	# Refuses on purpose when CRM history exists (the message says how to merge instead).
 	customer_records.delete_with_customer(doc.name)
 
 

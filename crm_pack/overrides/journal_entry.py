@@ -4,13 +4,13 @@ from crm_pack.ledger import events
 
 
 def on_submit(doc, method=None) -> None:
-	events.refresh_customers(doc)
+	events.ledger_changed(doc)
 
 
 def on_cancel(doc, method=None) -> None:
-	events.refresh_customers(doc)
+	events.ledger_changed(doc)
 
 
 def on_update_after_submit(doc, method=None) -> None:
 	# Payment Reconciliation saves the entry this way when it allocates it to invoices.
-	events.refresh_customers(doc)
+	events.ledger_changed(doc)

@@ -4,17 +4,17 @@ from crm_pack.ledger import events
 
 
 def on_submit(doc, method=None) -> None:
-	events.refresh_customers(doc)
+	events.order_changed(doc)
 
 
 def on_cancel(doc, method=None) -> None:
-	events.refresh_customers(doc)
+	events.order_changed(doc)
 
 
 def on_update_after_submit(doc, method=None) -> None:
-	events.refresh_customers(doc)
+	events.order_changed(doc)
 
 
 def on_change(doc, method=None) -> None:
 	# Closing and reopening set the status with db_set, which fires only on_change.
-	events.refresh_on_order_closing(doc)
+	events.order_status_changed(doc)

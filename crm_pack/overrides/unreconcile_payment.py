@@ -5,4 +5,4 @@ from crm_pack.ledger import events
 
 
 def on_submit(doc, method=None) -> None:
-	events.refresh_customers(doc)
+	events.ledger_changed(doc)

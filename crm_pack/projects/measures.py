@@ -5,7 +5,7 @@ import datetime as dt
 
 import frappe
 from frappe.query_builder.functions import Count, Date, Sum
-from frappe.utils import getdate
+from frappe.utils import getdate, nowdate
 
 MEASURES = {
 	"Receivable of a Customer",
@@ -15,8 +15,10 @@ MEASURES = {
 }
 
 
-def site_value(measure: str, reference: str | None) -> float | None:
-	"""What the site holds now for one control total (None when it cannot be measured)."""
+def site_value(measure: str, reference: str | None, until=None) -> float | None:
+	"""What the site holds now for one control total (None when it cannot be measured).
+	Each read is bounded by an index: the customer's own ledger rows (party), or the
+	company's postings up to the go-live (`until`), where opening entries live."""
 	if measure == "Receivable of a Customer":
 		if not reference:
 			return None
@@ -29,10 +31,16 @@ def site_value(measure: str, reference: str | None) -> float | None:
 		)
 		return round(float(total or 0), 2)
 	if measure == "Opening Trial Balance (Debit)":
+		company = reference or frappe.defaults.get_global_default("company")
+		if not company:
+			return None
 		gle = frappe.qb.DocType("GL Entry")
 		total = (
 			frappe.qb.from_(gle)
 			.select(Sum(gle.debit))
+			# (posting_date, company) is indexed; opening entries are posted before go-live
+			.where(gle.posting_date <= getdate(until or nowdate()))
+			.where(gle.company == company)
 			.where((gle.is_opening == "Yes") & (gle.is_cancelled == 0))
 			.run()[0][0]
 		)

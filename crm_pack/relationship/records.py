@@ -88,22 +88,23 @@ def create_for_customer(customer) -> None:
 
 
 def sync_master_fields(customer) -> None:
-	"""Name, group and territory belong to the Customer: mirror them when they change."""
+	"""Name, group and territory belong to the Customer: mirror them when they change,
+	including to or from empty (SQL's `!=` is never true against NULL)."""
 	crm = frappe.qb.DocType("CRM Customer")
-	(
-		frappe.qb.update(crm)
-		.set(crm.customer_name, customer.customer_name)
-		.set(crm.customer_group, customer.customer_group)
-		.set(crm.territory, customer.territory)
-		.where(crm.name == customer.name)
-		.where(
-			(crm.customer_name != customer.customer_name)
-			| (crm.customer_group != customer.customer_group)
-			| (crm.territory != customer.territory)
-			| crm.customer_name.isnull()
-		)
-		.run()
-	)
+	values = {
+		"customer_name": customer.customer_name,
+		"customer_group": customer.customer_group or None,
+		"territory": customer.territory or None,
+	}
+	differs = None
+	for field, value in values.items():
+		column = crm[field]
+		changed = column.isnotnull() if value is None else (column.isnull() | (column != value))
+		differs = changed if differs is None else differs | changed
+	query = frappe.qb.update(crm)
+	for field, value in values.items():
+		query = query.set(crm[field], value)
+	query.where(crm.name == customer.name).where(differs).run()
 
 
 def follow_rename(old: str, new: str, merge: bool) -> None:

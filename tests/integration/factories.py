@@ -57,6 +57,13 @@ def ensure_base_records() -> None:
 			user.add_roles(*roles)
 
 
+def _settle() -> None:
+	"""Each helper is one user action: crm_pack's before-commit refresh runs at its end."""
+	from tests.integration.books import settle
+
+	settle()
+
+
 def customer(name: str | None = None, **values) -> str:
 	doc = frappe.get_doc(
 		{
@@ -86,6 +93,7 @@ def sales_invoice(cust: str, rate: float, qty: float = 1, posting_date=None, due
 	doc.insert(ignore_permissions=True)
 	if submit:
 		doc.submit()
+	_settle()
 	return doc
 
 
@@ -106,6 +114,7 @@ def sales_order(cust: str, rate: float, qty: float = 1, transaction_date=None, s
 	doc.insert(ignore_permissions=True)
 	if submit:
 		doc.submit()
+	_settle()
 	return doc
 
 
@@ -116,6 +125,7 @@ def invoice_from_order(order, submit=True):
 	doc.insert(ignore_permissions=True)
 	if submit:
 		doc.submit()
+	_settle()
 	return doc
 
 
@@ -128,6 +138,7 @@ def payment(invoice, amount: float | None = None, posting_date=None):
 	pe.posting_date = getdate(posting_date or nowdate())
 	pe.insert(ignore_permissions=True)
 	pe.submit()
+	_settle()
 	return pe
 
 
@@ -154,6 +165,7 @@ def advance_payment(cust: str, amount: float):
 	)
 	pe.insert(ignore_permissions=True)
 	pe.submit()
+	_settle()
 	return pe
 
 
@@ -166,6 +178,7 @@ def credit_note(invoice, qty: float | None = None):
 			item.qty = -abs(qty)
 	ret.insert(ignore_permissions=True)
 	ret.submit()
+	_settle()
 	return ret
 
 
@@ -178,4 +191,5 @@ def amend(doc):
 	new.docstatus = 0
 	new.insert(ignore_permissions=True)
 	new.submit()
+	_settle()
 	return new

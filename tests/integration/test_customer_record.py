@@ -4,7 +4,7 @@ import frappe
 import pytest
 
 from crm_pack.relationship.records import ensure_for_customers
-from tests.integration import factories
+from tests.integration import books, factories
 
 
 def test_customer_insert_creates_its_crm_record():
@@ -22,6 +22,20 @@ def test_customer_edit_updates_name_group_and_territory():
 	cust.customer_name = "Renamed Display Name"
 	cust.save()
 	assert frappe.db.get_value("CRM Customer", name, "customer_name") == "Renamed Display Name"
+
+
+def test_territory_set_later_or_cleared_arrives():
+	"""From empty and back to empty: a comparison with NULL must not hide the change."""
+	territory = frappe.db.get_value("Territory", {"is_group": 0}, "name")
+	name = factories.customer(territory=None)
+	frappe.db.set_value("CRM Customer", name, "territory", None)
+	cust = frappe.get_doc("Customer", name)
+	cust.territory = territory
+	cust.save()
+	assert frappe.db.get_value("CRM Customer", name, "territory") == territory
+	cust.territory = None
+	cust.save()
+	assert frappe.db.get_value("CRM Customer", name, "territory") is None
 
 
 def test_install_backfill_creates_missing_records_in_one_statement():
@@ -69,6 +83,7 @@ def test_merge_keeps_one_record_with_both_histories_and_ledgers():
 	factories.sales_invoice(merged, 250)
 
 	frappe.rename_doc("Customer", merged, kept, merge=True, force=True)
+	books.settle()
 
 	assert not frappe.db.exists("CRM Customer", merged)
 	assert frappe.db.count("Customer Interaction", {"customer": kept}) == 2

@@ -197,3 +197,44 @@ def test_portfolio_report_lists_projects_worst_health_first():
 	frappe.set_user("sales.only@crm-pack.test")
 	with pytest.raises(frappe.PermissionError):
 		run("Implementation Portfolio", filters={})
+
+
+def test_nightly_refresh_measures_without_saving_the_project():
+	"""The control totals follow the site overnight, and the project keeps its last
+	editor, its modified stamp and its history: no version entry for a measurement."""
+	from crm_pack.crm_pack.doctype.implementation_project.implementation_project import (
+		refresh_active_projects,
+	)
+
+	cust = factories.customer()
+	factories.sales_invoice(cust, 400)
+	doc = new_project(customer=cust, status="In Progress")
+	doc.append(
+		"control_totals", {"measure": "Receivable of a Customer", "reference": cust, "legacy_value": 500}
+	)
+	doc.save()
+	assert doc.control_totals[0].site_value == 400
+	modified, versions = (
+		doc.modified,
+		frappe.db.count("Version", {"ref_doctype": doc.doctype, "docname": doc.name}),
+	)
+
+	factories.sales_invoice(cust, 100)
+	refresh_active_projects(commit=False)
+
+	row = frappe.db.get_value(
+		"Implementation Project Control Total", doc.control_totals[0].name, ["site_value", "difference"]
+	)
+	assert row == (500, 0)
+	assert str(frappe.db.get_value(doc.doctype, doc.name, "modified")) == modified
+	assert frappe.db.count("Version", {"ref_doctype": doc.doctype, "docname": doc.name}) == versions
+	assert frappe.db.get_value(doc.doctype, doc.name, "health_score") is not None
+
+
+def test_opening_balance_control_total_reads_the_company_up_to_go_live():
+	from crm_pack.projects import measures
+
+	company = factories.company()
+	before = measures.site_value("Opening Trial Balance (Debit)", company, "2026-04-30")
+	assert before == measures.site_value("Opening Trial Balance (Debit)", None, "2026-04-30")
+	assert measures.site_value("Opening Trial Balance (Debit)", "No Such Company", "2026-04-30") == 0

@@ -156,13 +156,16 @@ def test_orders_open_value_and_closing(cust):
 	half.items[0].qty = 4
 	half.save()
 	half.submit()
+	books.settle()
 	assert frappe.db.get_value("CRM Customer", cust, "open_orders_amount") == 600
 
 	from erpnext.selling.doctype.sales_order.sales_order import update_status
 
 	update_status("Closed", order.name)
+	books.settle()
 	assert frappe.db.get_value("CRM Customer", cust, "open_orders_amount") == 0
 	update_status("Draft", order.name)
+	books.settle()
 	assert frappe.db.get_value("CRM Customer", cust, "open_orders_amount") == 600
 
 

@@ -23,8 +23,10 @@ def ple(vt, vn, amount, *, due=None, posted=None, return_against=None, company="
 	return PLEGroup(company, party, vt, vn, return_against, amount, due, posted)
 
 
-def run(gl_groups=(), receivable=(), orders=(), last=(), currencies=None, home="USD", customers=("A",)):
-	return compute(customers, gl_groups, receivable, orders, last, currencies or {"C1": "USD"}, home)
+def run(
+	gl_groups=(), receivable=(), orders=(), last=(), currencies=None, home="USD", customers=("A",), rates=None
+):
+	return compute(customers, gl_groups, receivable, orders, last, currencies or {"C1": "USD"}, home, rates)
 
 
 def overdue(groups):
@@ -102,9 +104,33 @@ def test_companies_in_another_currency_are_kept_apart():
 		currencies={"C1": "USD", "C2": "CNY"},
 		last=[("C1", "A", dt.date(2026, 3, 1)), ("C2", "A", dt.date(2026, 5, 1))],
 	)["A"]
-	assert f.total_billed == 100  # headline: USD companies only
+	# no exchange rate for CNY: the headline keeps the USD company and says it is partial
+	assert (f.total_billed, f.currency, f.headline_basis) == (100, "USD", "Partly Converted")
 	assert f.companies["C2"].total_billed == 900 and f.companies["C2"].currency == "CNY"
 	assert f.last_invoice_date == dt.date(2026, 5, 1)  # dates need no currency
+
+
+def test_companies_in_several_currencies_are_converted_at_the_exchange_rate():
+	f = run(
+		gl_groups=[gl(100, company="C1"), gl(900, company="C2")],
+		receivable=[ReceivableGroup("C1", "A", 40, 0, 1), ReceivableGroup("C2", "A", 700, 70, 2)],
+		currencies={"C1": "USD", "C2": "CNY"},
+		rates={"CNY": 0.14},
+	)["A"]
+	assert (f.currency, f.headline_basis) == ("USD", "Converted")
+	assert (f.total_billed, f.outstanding_amount, f.overdue_amount) == (226, 138, 9.8)
+	assert f.companies["C2"].outstanding_amount == 700  # each company stays in its own currency
+
+
+def test_a_customer_billed_only_by_a_foreign_company_shows_its_figures():
+	"""Not zeros: the headline is in the one currency the customer is billed in."""
+	f = run(
+		gl_groups=[gl(900, company="C2")],
+		receivable=[ReceivableGroup("C2", "A", 900, 300, 1)],
+		currencies={"C2": "EUR"},
+	)["A"]
+	assert (f.currency, f.headline_basis) == ("EUR", "One Currency")
+	assert (f.total_billed, f.outstanding_amount, f.overdue_amount) == (900, 900, 300)
 
 
 def test_rows_of_other_customers_are_ignored_and_customers_without_rows_are_zero():

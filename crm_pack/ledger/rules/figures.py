@@ -7,6 +7,8 @@ The rules mirror ERPNext's own reports so the figures equal what accountants see
   return; on an entry against a return invoice a debit is a refund (paid goes
   down) and a credit is a correction of billing; otherwise debits are billed and
   credits are paid.
+* each company's figures are in its own currency; the customer's headline adds them up
+  when they share one currency and converts them otherwise (`headline`).
 * outstanding and overdue follow *Accounts Receivable* (Payment Ledger Entry, not
   delinked): each posting belongs to the voucher it is against, postings against a
   credit note that reduces its invoice belong to that invoice, and a voucher is
@@ -34,6 +36,11 @@ MONEY_FIELDS = (
 	"overdue_amount",
 )
 CLOSED_ORDER_STATUSES = frozenset({"Closed", "Completed"})
+# how the headline was made (CRM Customer.headline_basis, a Select: stored in English,
+# shown in the reader's language)
+ONE_CURRENCY = "One Currency"
+CONVERTED = "Converted"
+PARTLY_CONVERTED = "Partly Converted"
 
 
 @dataclass
@@ -112,6 +119,7 @@ class CompanyFigures(Figures):
 @dataclass(kw_only=True)
 class CustomerFigures(Figures):
 	customer: str
+	headline_basis: str = ""
 	companies: dict[str, CompanyFigures] = field(default_factory=dict)
 	company_count: int = 0
 	# how many vouchers the Payment Ledger holds for the customer: the size of a refresh
@@ -174,12 +182,12 @@ def compute(
 	last_invoice_dates: Iterable[tuple[str, str, dt.date]],
 	company_currency: dict[str, str],
 	home_currency: str | None,
+	rates: dict[str, float] | None = None,
 ) -> dict[str, CustomerFigures]:
 	"""Figures per customer, per company and in total.
 
-	Company figures are in that company's currency. The header totals add up only
-	the companies whose currency is `home_currency`: amounts in different
-	currencies are never summed."""
+	Company figures are in that company's currency. The headline (`headline`) is never
+	a silent zero: see `headline`."""
 	out = {c: CustomerFigures(customer=c, currency=home_currency) for c in customers}
 
 	for g in gl_groups:
@@ -224,12 +232,38 @@ def compute(
 			cf.currency = company_currency.get(cf.company)
 			for name in MONEY_FIELDS:
 				setattr(cf, name, round(getattr(cf, name), 2) + 0.0)
-			if cf.currency == home_currency:
-				for name in (*MONEY_FIELDS, "order_count"):
-					setattr(figures, name, getattr(figures, name) + getattr(cf, name))
+			figures.order_count += cf.order_count
 			figures.first_order_date = _min_date(figures.first_order_date, cf.first_order_date)
 			figures.last_order_date = _max_date(figures.last_order_date, cf.last_order_date)
 			figures.last_invoice_date = _max_date(figures.last_invoice_date, cf.last_invoice_date)
-		for name in MONEY_FIELDS:
-			setattr(figures, name, round(getattr(figures, name), 2) + 0.0)
+		headline(figures, home_currency, rates or {})
 	return out
+
+
+def headline(figures: CustomerFigures, home_currency: str | None, rates: dict[str, float]) -> None:
+	"""The customer's headline figures from its per-company figures.
+
+	All companies in one currency: their figures added up, in that currency (a customer
+	billed only by a foreign-currency company shows that company's figures, never zeros).
+	Companies in several currencies: the default company's currency, each company's
+	figures converted at `rates` (currency -> rate into the default currency, ERPNext's
+	exchange rates); a company whose currency has no rate is left out and the headline
+	says "Partly Converted". Amounts in different currencies are never added unconverted."""
+	currencies = {cf.currency for cf in figures.companies.values()}
+	if len(currencies) <= 1:
+		figures.currency = next(iter(currencies)) if currencies else home_currency
+		figures.headline_basis = ONE_CURRENCY if currencies else ""
+		factor = {figures.currency: 1.0}
+	else:
+		figures.currency = home_currency
+		factor = {home_currency: 1.0, **{c: r for c, r in rates.items() if r}}
+		converted_all = all(c in factor for c in currencies)
+		figures.headline_basis = CONVERTED if converted_all else PARTLY_CONVERTED
+	for cf in figures.companies.values():
+		rate = factor.get(cf.currency)
+		if rate is None:
+			continue
+		for name in MONEY_FIELDS:
+			setattr(figures, name, getattr(figures, name) + getattr(cf, name) * rate)
+	for name in MONEY_FIELDS:
+		setattr(figures, name, round(getattr(figures, name), 2) + 0.0)

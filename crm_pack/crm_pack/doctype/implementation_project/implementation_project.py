@@ -108,12 +108,15 @@ class ImplementationProject(Document):
 			elif not item.done:
 				item.done_by = item.done_on = None
 
+	def go_live_date(self):
+		return _date(self.actual_go_live_date) or _date(self.planned_go_live_date)
+
 	def measure_control_totals(self):
 		before = self.get_doc_before_save()
 		accepted_before = {r.name for r in (before.control_totals if before else []) if r.accepted}
 		sponsor_users = {m.user for m in self.team if m.project_role == "Executive Sponsor" and m.user}
 		for row in self.control_totals:
-			row.site_value = measures.site_value(row.measure, row.reference)
+			row.site_value = measures.site_value(row.measure, row.reference, self.go_live_date())
 			row.difference = None if row.site_value is None else round(row.site_value - row.legacy_value, 2)
 			if row.accepted and row.name not in accepted_before:
 				if not sponsor_users:
@@ -209,18 +212,52 @@ def refresh_health(name: str) -> dict:
 	return {"health_score": doc.health_score, "health_reasons": doc.health_reasons}
 
 
-def refresh_active_projects():
-	"""Scheduler: adoption and schedule slip change with time, not with edits."""
+MEASURED_FIELDS = (
+	"open_high_risks",
+	"schedule_slip_days",
+	"adoption_percent",
+	"adoption_updated_on",
+	"health_score",
+	"health_reasons",
+)
+
+
+def refresh_active_projects(commit: bool = True):
+	"""Scheduler: adoption, schedule slip and control totals change with time, not with
+	edits. The measured values are written as they are, without saving the project: no
+	version entry, no "modified by Administrator", no validation of what users typed."""
 	for name in frappe.get_all(
 		"Implementation Project",
 		filters={"status": ("in", ("Planning", "In Progress", "Live"))},
 		pluck="name",
 	):
-		doc = frappe.get_doc("Implementation Project", name)
-		doc.flags.ignore_permissions = True
 		try:
-			doc.save()
-			frappe.db.commit()
-		except frappe.ValidationError:
-			frappe.db.rollback()
+			_store_measures(frappe.get_doc("Implementation Project", name))
+			if commit:
+				frappe.db.commit()
+		except Exception:
+			if commit:
+				frappe.db.rollback()
 			frappe.log_error(title=f"crm_pack: could not refresh project {name}")
+
+
+def _store_measures(doc) -> None:
+	doc.update_health()
+	until = doc.go_live_date()
+	for row in doc.control_totals:
+		site_value = measures.site_value(row.measure, row.reference, until)
+		difference = None if site_value is None else round(site_value - (row.legacy_value or 0), 2)
+		if (site_value, difference) != (row.site_value, row.difference):
+			frappe.db.set_value(
+				row.doctype,
+				row.name,
+				{"site_value": site_value, "difference": difference},
+				update_modified=False,
+			)
+	for t in doc.trainees:
+		frappe.db.set_value(
+			t.doctype, t.name, "documents_per_week", t.documents_per_week, update_modified=False
+		)
+	frappe.db.set_value(
+		doc.doctype, doc.name, {f: doc.get(f) for f in MEASURED_FIELDS}, update_modified=False
+	)
