@@ -64,3 +64,30 @@ def stored(cust: str) -> dict:
 		as_dict=True,
 	)
 	return {k: round(float(v or 0), 2) for k, v in values.items()}
+
+
+def company_rows(cust: str) -> dict[str, dict]:
+	"""The CRM Customer's figures per company, as the form shows them."""
+	settle()
+	rows = frappe.get_all(
+		"CRM Customer Company Balance",
+		filters={"parent": cust, "parenttype": "CRM Customer"},
+		fields=["company", "currency", "outstanding_amount", "overdue_amount", "total_billed", "total_paid"],
+	)
+	return {
+		r.company: {
+			k: (round(float(v or 0), 2) if k not in ("company", "currency") else v) for k, v in r.items()
+		}
+		for r in rows
+	}
+
+
+def expected_per_company(cust: str, companies) -> dict[str, dict]:
+	"""What Accounts Receivable and the Customer Ledger Summary say, company by company
+	(companies where the customer has nothing are left out)."""
+	out = {}
+	for company in companies:
+		figures = expected(cust, company)
+		if any(figures.values()):
+			out[company] = figures
+	return out

@@ -193,3 +193,105 @@ def amend(doc):
 	new.submit()
 	_settle()
 	return new
+
+
+EU_COMPANY = "CRM Pack Europe"
+EUR_RATE = 1.1  # EUR -> USD, the rate the tests record in Currency Exchange
+
+
+def eu_company() -> str:
+	"""A second company, in EUR (the default company is in USD). Created once per site."""
+	if not frappe.db.exists("Company", EU_COMPANY):
+		frappe.get_doc(
+			{
+				"doctype": "Company",
+				"company_name": EU_COMPANY,
+				"abbr": "CPEU",
+				"default_currency": "EUR",
+				"country": "Germany",
+				"create_chart_of_accounts_based_on": "Standard Template",
+				"chart_of_accounts": "Standard",
+			}
+		).insert(ignore_permissions=True)
+	for source, target, rate in (("EUR", "USD", EUR_RATE), ("USD", "EUR", round(1 / EUR_RATE, 9))):
+		if not frappe.db.exists("Currency Exchange", {"from_currency": source, "to_currency": target}):
+			frappe.get_doc(
+				{
+					"doctype": "Currency Exchange",
+					"date": f"{getdate(nowdate()).year - 2}-01-01",
+					"from_currency": source,
+					"to_currency": target,
+					"exchange_rate": rate,
+					"for_selling": 1,
+					"for_buying": 1,
+				}
+			).insert(ignore_permissions=True)
+	return EU_COMPANY
+
+
+def eur_debtors(company_name: str) -> str:
+	"""A receivable account in EUR in the USD company, for customers billed in EUR (and the
+	exchange gain/loss accounts a foreign-currency receivable needs)."""
+	abbr = frappe.get_cached_value("Company", company_name, "abbr")
+	gain_loss = frappe.db.get_value(
+		"Account", {"company": company_name, "account_name": "Exchange Gain/Loss", "is_group": 0}
+	)
+	for field in ("exchange_gain_loss_account", "unrealized_exchange_gain_loss_account"):
+		if gain_loss and not frappe.get_cached_value("Company", company_name, field):
+			frappe.db.set_value("Company", company_name, field, gain_loss)
+	name = f"Debtors EUR - {abbr}"
+	if not frappe.db.exists("Account", name):
+		parent = frappe.db.get_value(
+			"Account",
+			{"company": company_name, "account_type": "Receivable", "is_group": 0},
+			"parent_account",
+		)
+		frappe.get_doc(
+			{
+				"doctype": "Account",
+				"account_name": "Debtors EUR",
+				"parent_account": parent,
+				"company": company_name,
+				"account_type": "Receivable",
+				"account_currency": "EUR",
+			}
+		).insert(ignore_permissions=True)
+	return name
+
+
+def eur_customer() -> str:
+	"""A customer billed in EUR by the USD company (foreign-currency receivable)."""
+	name = customer(default_currency="EUR")
+	doc = frappe.get_doc("Customer", name)
+	doc.append("accounts", {"company": company(), "account": eur_debtors(company())})
+	doc.save(ignore_permissions=True)
+	return name
+
+
+def invoice_in(company_name: str, cust: str, rate: float, posting_date=None, due_days=30, currency=None):
+	"""A submitted invoice of any company, in the customer's billing currency."""
+	posting_date = getdate(posting_date or nowdate())
+	values = {
+		"doctype": "Sales Invoice",
+		"company": company_name,
+		"customer": cust,
+		"posting_date": posting_date,
+		"set_posting_time": 1,
+		"due_date": add_days(posting_date, due_days),
+		"cost_center": frappe.get_cached_value("Company", company_name, "cost_center"),
+		"items": [
+			{
+				"item_code": ITEM,
+				"qty": 1,
+				"rate": rate,
+				"income_account": frappe.get_cached_value("Company", company_name, "default_income_account"),
+				"cost_center": frappe.get_cached_value("Company", company_name, "cost_center"),
+			}
+		],
+	}
+	values["currency"] = currency or frappe.get_cached_value("Company", company_name, "default_currency")
+	doc = frappe.get_doc(values)
+	doc.insert(ignore_permissions=True)
+	doc.submit()
+	_settle()
+	return doc
