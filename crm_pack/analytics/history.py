@@ -1,8 +1,10 @@
 """Each customer's invoice, item and payment history, read set-based for the analytics
 basis: three grouped queries, for all customers at once or for chunks of named ones.
 
-Amounts are in the default company's currency: invoices of companies in other
-currencies are left out rather than summed across currencies.
+Amounts are in the default company's currency: invoices of a company in another
+currency are converted at ERPNext's exchange rate (Currency Exchange) current when the
+basis is read — bases are read again at least weekly — and left out where no rate is
+recorded, never added unconverted.
 """
 
 from __future__ import annotations
@@ -14,13 +16,35 @@ import frappe
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Concat, GroupConcat, Max, Min, Sum
 
-from crm_pack.ledger.currencies import home_currency
+from crm_pack.ledger.currencies import home_currency, rates_into
 
 CHUNK = 2000
 
 
 def companies() -> list[str]:
-	return frappe.get_all("Company", filters={"default_currency": home_currency()}, pluck="name") or [""]
+	"""The companies whose invoices count: the default currency's, and those whose
+	currency has an exchange rate into it."""
+	return sorted(company_rates()) or [""]
+
+
+def company_rates() -> dict[str, float]:
+	"""Company -> rate of its currency into the default company's."""
+	home = home_currency()
+	currency_of = dict(frappe.get_all("Company", fields=["name", "default_currency"], as_list=True))
+	rates = {home: 1.0, **rates_into(home, currency_of.values())}
+	return {c: rates[cur] for c, cur in currency_of.items() if cur in rates}
+
+
+def _in_home_currency(amount, company_column, companies):
+	"""`amount` times its company's rate; a plain column where every rate is 1."""
+	rates = company_rates()
+	foreign = {c: rates[c] for c in companies if rates.get(c, 1.0) != 1.0}
+	if not foreign:
+		return amount
+	factor = Case()
+	for company, rate in foreign.items():
+		factor = factor.when(company_column == company, rate)
+	return amount * factor.else_(1)
 
 
 def purchase_days(companies, customers=None) -> list[tuple]:
@@ -31,7 +55,18 @@ def purchase_days(companies, customers=None) -> list[tuple]:
 	si = frappe.qb.DocType("Sales Invoice")
 	query = (
 		frappe.qb.from_(si)
-		.select(si.customer, GroupConcat(Concat(si.posting_date, " ", si.base_net_total, " ", si.is_return)))
+		.select(
+			si.customer,
+			GroupConcat(
+				Concat(
+					si.posting_date,
+					" ",
+					_in_home_currency(si.base_net_total, si.company, companies),
+					" ",
+					si.is_return,
+				)
+			),
+		)
 		.where(si.docstatus == 1)
 		.where(si.company.isin(companies))
 		.groupby(si.customer)
@@ -76,10 +111,18 @@ def item_groups(companies, customers=None):
 			item.item_group,
 			known,
 			Min(si.posting_date),
-			Sum(item.base_net_amount),
-			Sum(item.incoming_rate * item.stock_qty),
-			Sum(Case().when(premium, item.base_rate * item.qty).else_(0)),
-			Sum(Case().when(premium, item.base_price_list_rate * item.qty).else_(0)),
+			Sum(_in_home_currency(item.base_net_amount, si.company, companies)),
+			Sum(_in_home_currency(item.incoming_rate * item.stock_qty, si.company, companies)),
+			Sum(
+				Case()
+				.when(premium, _in_home_currency(item.base_rate * item.qty, si.company, companies))
+				.else_(0)
+			),
+			Sum(
+				Case()
+				.when(premium, _in_home_currency(item.base_price_list_rate * item.qty, si.company, companies))
+				.else_(0)
+			),
 		)
 		.where(si.docstatus == 1)
 		.where(si.company.isin(companies))

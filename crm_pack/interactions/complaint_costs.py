@@ -1,16 +1,38 @@
 """A complaint's cost: the credit notes, return deliveries and warranty claims it caused,
-valued from the documents themselves and kept current when one of them is cancelled."""
+valued from the documents themselves and kept current when one of them is cancelled.
+
+Costs are in the default company's currency: a document of a company in another
+currency is converted at ERPNext's exchange rate (Currency Exchange) of its posting
+date; without a recorded rate the interaction is refused with a message saying so."""
 
 import frappe
+from frappe import _
 from frappe.query_builder.functions import Sum
 from frappe.utils import flt
 
 from crm_pack.interactions.rules.interaction_checks import check_cost_row, cost_of
+from crm_pack.ledger.currencies import home_currency, rates_into
 from crm_pack.utils.guard import never_blocks
 
 FIELDS = {
-	"Sales Invoice": ("customer", "docstatus", "is_return", "base_grand_total", "posting_date", "status"),
-	"Delivery Note": ("customer", "docstatus", "is_return", "base_grand_total", "posting_date", "status"),
+	"Sales Invoice": (
+		"customer",
+		"docstatus",
+		"is_return",
+		"base_grand_total",
+		"posting_date",
+		"status",
+		"company",
+	),
+	"Delivery Note": (
+		"customer",
+		"docstatus",
+		"is_return",
+		"base_grand_total",
+		"posting_date",
+		"status",
+		"company",
+	),
 	"Warranty Claim": ("customer", "docstatus", "complaint_date as posting_date", "status"),
 }
 
@@ -40,10 +62,32 @@ def fill(interaction) -> list:
 			continue
 		row.posting_date = found.get("posting_date")
 		row.document_status = found.get("status")
-		row.amount = cost_of(row.document_type, found, flt(row.amount))
+		rate = _rate_into_home(found)
+		if rate is None:
+			currency = frappe.get_cached_value("Company", found.get("company"), "default_currency")
+			frappe.throw(
+				_(
+					"Row {0}: no exchange rate from {1} to {2} on {3}. Record one in Currency Exchange."
+				).format(
+					row.idx, currency, home_currency(), frappe.utils.formatdate(found.get("posting_date"))
+				),
+				title=_("Exchange rate missing"),
+			)
+		row.amount = round(cost_of(row.document_type, found, flt(row.amount)) * rate, 2)
 		total += flt(row.amount)
 	interaction.complaint_cost = total
 	return problems
+
+
+def _rate_into_home(found: dict) -> float | None:
+	company = found.get("company")
+	if not company:
+		return 1.0  # a warranty claim's entered cost is in the default currency
+	currency = frappe.get_cached_value("Company", company, "default_currency")
+	home = home_currency()
+	if currency == home:
+		return 1.0
+	return rates_into(home, [currency], found.get("posting_date")).get(currency)
 
 
 def on_document_cancelled(doc) -> None:

@@ -98,3 +98,32 @@ def test_exchange_rate_revaluation_moves_the_figures_with_the_books():
 	je.submit()
 	books.settle()
 	assert books.stored(cust) == books.expected(cust, company)
+
+
+def test_analytics_count_the_eur_company_converted():
+	"""A customer billed only in EUR is not a zero-value C customer in the analytics."""
+	from crm_pack.analytics import basis, history
+
+	cust = factories.customer()
+	factories.invoice_in(factories.EU_COMPANY, cust, 900)
+	assert factories.EU_COMPANY in history.companies()
+	everyone = frappe.get_all("CRM Customer", pluck="name")
+	computed = dict(basis.compute([cust], frappe.utils.getdate(), everyone, {}, {}, basis.basis_key()))
+	assert computed[cust]["net_revenue"] == pytest.approx(900 * factories.EUR_RATE)
+
+
+def test_complaint_cost_of_a_eur_credit_note_is_converted():
+	cust = factories.customer()
+	invoice = factories.invoice_in(factories.EU_COMPANY, cust, 400)
+	credit = factories.credit_note(invoice)
+	doc = frappe.get_doc(
+		{
+			"doctype": "Customer Interaction",
+			"customer": cust,
+			"subject": "Damaged goods",
+			"channel": "Phone",
+			"interaction_type": "Complaint",
+			"costs": [{"document_type": "Sales Invoice", "document": credit.name}],
+		}
+	).insert()
+	assert doc.complaint_cost == pytest.approx(400 * factories.EUR_RATE)
