@@ -221,3 +221,37 @@ def test_patch_fills_the_codes_of_records_written_before(lapsed):
 	assert frappe.db.get_value("Implementation Project", project.name, "health_reasons_codes") == (
 		'[["On plan.",[]]]'
 	)
+
+
+def test_messages_with_one_reader_are_written_in_that_readers_language(readers):
+	"""A ToDo or a desk notification is text in frappe's own doctypes: it is written in
+	its reader's language, whoever's session (here an English one) writes it."""
+	from crm_pack.interactions.follow_ups import remind_due_follow_ups
+
+	cust = factories.customer()
+	for lang, user in readers.items():
+		frappe.get_doc(
+			{
+				"doctype": "Customer Interaction",
+				"customer": cust,
+				"subject": f"Quote {lang}",
+				"channel": "Phone",
+				"handled_by": user,
+				"follow_up_date": nowdate(),
+			}
+		).insert()
+	remind_due_follow_ups()
+
+	def texts_for(user):
+		todo = frappe.db.get_value("ToDo", {"allocated_to": user, "status": "Open"}, "description")
+		note = frappe.db.get_value(
+			"Notification Log", {"for_user": user}, "subject", order_by="creation desc"
+		)
+		return todo, note
+
+	zh_todo, zh_note = texts_for(readers["zh"])
+	en_todo, en_note = texts_for(readers["en"])
+	assert zh_todo.startswith(f"跟进 {cust}：Quote zh") and en_todo.startswith(
+		f"Follow up with {cust}: Quote en"
+	)
+	assert zh_note.startswith(f"今天需跟进 {cust}") and en_note.startswith(f"Follow-up due today with {cust}")
