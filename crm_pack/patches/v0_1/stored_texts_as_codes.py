@@ -8,8 +8,9 @@ saved last) are stored as codes from now on and rendered for each reader
 * each project's health score and reasons from its schedule and risks as measured now
   (the nightly refresh would do the same), written without touching `modified`.
 
-The old text columns stay in the tables, unread: frappe does not drop columns, and the
-visible fields are now virtual.
+The visible fields are now virtual, so their old columns are unread; frappe does not
+drop columns (`bench trim-tables` would), so they are emptied here, rather than left
+holding yesterday's text in one person's language for a REST `fields=["*"]` to find.
 """
 
 import frappe
@@ -23,6 +24,13 @@ HEALTH_FIELDS = (
 	"schedule_slip_days",
 	"open_high_risks",
 )
+
+
+# doctype: the visible fields that became virtual
+OLD_TEXT_COLUMNS = {
+	"CRM Customer": ("churn_risk_reason", "clv_explanation", "data_quality_missing"),
+	"Implementation Project": ("health_reasons",),
+}
 
 
 def execute():
@@ -39,3 +47,19 @@ def execute():
 			{f: doc.get(f) for f in HEALTH_FIELDS},
 			update_modified=False,
 		)
+	for doctype, columns in OLD_TEXT_COLUMNS.items():
+		table = frappe.qb.DocType(doctype)
+		for column in set(columns) & _columns(doctype):
+			frappe.qb.update(table).set(table[column], None).run()
+
+
+def _columns(doctype: str) -> set[str]:
+	"""The table's columns as the server has them now (frappe's cached list follows the
+	doctype, which no longer names these)."""
+	schema = frappe.qb.Schema("information_schema").columns
+	return set(
+		frappe.qb.from_(schema)
+		.select(schema.column_name)
+		.where((schema.table_schema == frappe.db.cur_db_name) & (schema.table_name == f"tab{doctype}"))
+		.run(pluck=True)
+	)
