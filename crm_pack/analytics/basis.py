@@ -25,11 +25,12 @@ from collections.abc import Iterator
 import frappe
 from frappe.utils import cint, flt
 
+from crm_pack import texts
 from crm_pack.analytics import history
 from crm_pack.analytics.rules import churn, clv
 
 # Raise when the rules change what a basis holds: every basis is then read again.
-BASIS_VERSION = 1
+BASIS_VERSION = 2  # 2: the CLV explanation is stored as codes (crm_pack/texts.py)
 # a basis older than this is read again even when no event said its ledger changed
 MAX_AGE_DAYS = 7
 CHUNK = 2000
@@ -53,7 +54,7 @@ FIELDS = (
 	"clv_price_premium",
 	"clv_total",
 	"clv_projected",
-	"clv_explanation",
+	"clv_explanation_codes",
 	"analytics_basis_key",
 	"analytics_basis_on",
 )
@@ -120,23 +121,6 @@ def referral_graph(referred_by: dict[str, str | None]) -> tuple[dict[str, list[s
 	return clv.referrals(links), links
 
 
-class Sentences:
-	"""Renders (template, args) pairs as translated lines; a handful of templates serve
-	100,000 customers, so each is translated once."""
-
-	def __init__(self):
-		self._translated: dict[str, str] = {}
-
-	def __call__(self, pairs) -> str:
-		lines = []
-		for template, args in pairs:
-			text = self._translated.get(template)
-			if text is None:
-				text = self._translated[template] = frappe._(template)
-			lines.append(text.format(*args))
-		return "\n".join(lines)
-
-
 def compute(
 	customers: list[str] | None,
 	today: dt.date,
@@ -191,11 +175,10 @@ def compute(
 	profits = dict(stored_profit)
 	profits.update((n, clv.base_profit(data, clv_settings)) for n, data in inputs.items())
 	sales.clear()
-	sentences = Sentences()
 	for name in names:
 		parts = clv.compute(inputs.pop(name), clv_settings, profits, name=name)
 		basis = _basis(purchases.pop(name, []), days_to_pay.pop(name, []), parts, settings, today)
-		basis["clv_explanation"] = sentences(clv.explain(parts))
+		basis["clv_explanation_codes"] = texts.encode(clv.explain(parts))
 		basis["analytics_basis_key"] = key
 		yield name, basis
 

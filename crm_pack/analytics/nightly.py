@@ -27,6 +27,7 @@ import frappe
 from frappe.query_builder.functions import Coalesce
 from frappe.utils import cint, flt, getdate, now_datetime, nowdate
 
+from crm_pack import texts
 from crm_pack.analytics import basis as analytics_basis
 from crm_pack.analytics.rules import abc, churn, rfm
 from crm_pack.utils.bulk_update import CHUNK, update_rows
@@ -35,7 +36,7 @@ SCORE_FIELDS = (
 	"abc_tier",
 	"churn_risk_score",
 	"churn_risk_level",
-	"churn_risk_reason",
+	"churn_risk_reason_codes",
 	"rfm_segment",
 	"rfm_score",
 	"share_of_wallet",
@@ -135,7 +136,6 @@ def _pattern(s: dict) -> churn.BuyingPattern:
 def score_all(state: dict[str, dict], today: dt.date) -> dict[str, dict]:
 	"""Every customer's scores on `today`, from their stored basis."""
 	settings, churn_settings = _churn_settings()
-	sentences = analytics_basis.Sentences()
 	patterns = {name: _pattern(s) for name, s in state.items()}
 	tiers = abc.classify(
 		{n: flt(s["net_revenue"]) for n, s in state.items()},
@@ -159,7 +159,9 @@ def score_all(state: dict[str, dict], today: dt.date) -> dict[str, dict]:
 			# whole points: tenths are noise, and would rewrite most customers every night
 			"churn_risk_score": round(risk.score),
 			"churn_risk_level": risk.level,
-			"churn_risk_reason": sentences(risk.reasons),
+			# codes, not text: the reader's language renders them (crm_pack/texts.py), and
+			# the digest does not move with the language this job runs in
+			"churn_risk_reason_codes": texts.encode(risk.reasons),
 			"rfm_segment": score.segment if score else None,
 			"rfm_score": score.code if score else None,
 			# 0 when there is no estimate to compare with (the column cannot hold "unknown")

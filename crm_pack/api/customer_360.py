@@ -8,6 +8,7 @@ from frappe import _
 from frappe.utils import escape_html, fmt_money, format_date
 from markupsafe import Markup
 
+from crm_pack.utils import texts
 from crm_pack.utils.html import escape_once
 
 PROFILE_FIELDS = (
@@ -26,11 +27,11 @@ PROFILE_FIELDS = (
 	"clv_total",
 	"clv_projected",
 	"churn_risk_level",
-	"churn_risk_reason",
+	"churn_risk_reason_codes",
 	"share_of_wallet",
 	"satisfaction_score",
 	"data_quality_score",
-	"data_quality_missing",
+	"data_quality_missing_codes",
 	"is_stale",
 	"notes",
 )
@@ -44,6 +45,10 @@ def get_customer_360(customer: str) -> dict:
 	profile = frappe.db.get_value("CRM Customer", customer, PROFILE_FIELDS, as_dict=True)
 	if not profile:
 		frappe.throw(_("Customer {0} has no CRM record.").format(customer), frappe.DoesNotExistError)
+	# stored as codes; the reader's language renders them (crm_pack/texts.py)
+	shown = texts.renderer()
+	profile.churn_risk_reason = shown(profile.pop("churn_risk_reason_codes"))
+	profile.data_quality_missing = shown(profile.pop("data_quality_missing_codes"), texts.list_separator())
 	interactions = (
 		frappe.get_list(
 			"Customer Interaction",
@@ -65,6 +70,9 @@ def get_customer_360(customer: str) -> dict:
 		if frappe.has_permission("Implementation Project", "read")
 		else []
 	)
+	for pr in projects:
+		# seeded phase names are the method's English, a translation key; renamed ones show as typed
+		pr.current_phase = _(pr.current_phase) if pr.current_phase else pr.current_phase
 	data = {"profile": profile, "interactions": interactions, "projects": projects}
 	return {**data, "html": render(data)}
 

@@ -3,9 +3,12 @@ for the person who handled it, closed when the follow-up is done, and a daily re
 on the day it is due. Satisfaction given in interactions rolls up on the customer."""
 
 import frappe
-from frappe import _
 from frappe.query_builder.functions import Avg
 from frappe.utils import getdate, nowdate
+
+# English sources, written in their reader's language by texts.for_user
+from crm_pack.problems import _
+from crm_pack.utils import texts
 
 
 def sync_assignment(interaction) -> None:
@@ -19,8 +22,11 @@ def sync_assignment(interaction) -> None:
 		interaction.db_set("follow_up_todo", None, update_modified=False)
 	if not wanted:
 		return
-	description = _("Follow up with {0}: {1}").format(
-		interaction.customer_name or interaction.customer, interaction.subject
+	description = texts.for_user(
+		interaction.handled_by,
+		_("Follow up with {0}: {1}"),
+		interaction.customer_name or interaction.customer,
+		interaction.subject,
 	)
 	if todo:
 		if str(todo.date) != str(interaction.follow_up_date) or todo.status != "Open":
@@ -67,8 +73,11 @@ def remind_due_follow_ups(on_date=None) -> int:
 				"type": "Alert",
 				"document_type": "Customer Interaction",
 				"document_name": row.name,
-				"subject": _("Follow-up due today with {0}: {1}").format(
-					row.customer_name or row.customer, row.subject
+				"subject": texts.for_user(
+					row.handled_by,
+					_("Follow-up due today with {0}: {1}"),
+					row.customer_name or row.customer,
+					row.subject,
 				),
 				"from_user": "Administrator",
 			},

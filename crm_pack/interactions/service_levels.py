@@ -13,9 +13,12 @@ and refuses agreements on interactions with targets that are not positive.
 import datetime as dt
 
 import frappe
-from frappe import _
 
 from crm_pack.interactions.rules.interaction_checks import check_service_level_targets
+
+# English sources, written in each manager's language by texts.for_user
+from crm_pack.problems import Label, _
+from crm_pack.utils import texts
 from crm_pack.utils.validation import throw_problems
 
 SLA_NAME = "CRM Complaints"
@@ -63,22 +66,23 @@ def escalate(now: dt.datetime | None = None) -> dict[str, int]:
 		stage = "Breached" if now > due else "Warned" if now > due - WARN_BEFORE else None
 		if not stage or c.escalation_stage == stage or (c.escalation_stage == "Breached"):
 			continue
-		target = _("first response") if c.agreement_status == "First Response Due" else _("resolution")
-		subject = (
+		target = Label(_("first response") if c.agreement_status == "First Response Due" else _("resolution"))
+		template = (
 			_("Complaint {0} ({1}) missed its {2} target of {3}.")
 			if stage == "Breached"
 			else _("Complaint {0} ({1}) reaches its {2} target at {3}.")
-		).format(c.name, c.customer, target, due)
-		if managers:
+		)
+		# one notification per manager, each in their language (a stored text has one reader)
+		for manager in managers:
 			make_notification_logs(
 				{
 					"type": "Alert",
 					"document_type": "Customer Interaction",
 					"document_name": c.name,
-					"subject": subject,
+					"subject": texts.for_user(manager, template, c.name, c.customer, target, due),
 					"from_user": "Administrator",
 				},
-				managers,
+				[manager],
 			)
 		frappe.db.set_value("Customer Interaction", c.name, "escalation_stage", stage, update_modified=False)
 		counts[stage] += 1

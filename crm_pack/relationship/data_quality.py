@@ -2,10 +2,10 @@
 reads (no query per customer); only changed rows are written. Runs daily."""
 
 import frappe
-from frappe import _
 from frappe.query_builder.functions import Max
 from frappe.utils import cint, getdate, now_datetime, nowdate
 
+from crm_pack import texts
 from crm_pack.relationship.contacts import contacts_by_customer
 from crm_pack.relationship.rules.quality import is_stale, last_activity, quality
 
@@ -41,7 +41,7 @@ def recompute(customers: list[str] | None = None) -> int:
 			crm.last_invoice_date,
 			crm.creation,
 			crm.data_quality_score,
-			crm.data_quality_missing,
+			crm.data_quality_missing_codes,
 			crm.is_stale,
 			crm.last_activity_date,
 			cust.tax_id,
@@ -84,13 +84,14 @@ def recompute(customers: list[str] | None = None) -> int:
 		)
 		values = {
 			"data_quality_score": score,
-			"data_quality_missing": ", ".join(_(m) for m in missing),
+			# the English labels as codes: each reader sees them in their language
+			"data_quality_missing_codes": texts.encode((label, ()) for label in missing),
 			"last_activity_date": activity,
 			"is_stale": int(is_stale(activity, getdate(r.creation), today, after_days)),
 		}
 		current = {
 			"data_quality_score": float(r.data_quality_score or 0),
-			"data_quality_missing": r.data_quality_missing or "",
+			"data_quality_missing_codes": r.data_quality_missing_codes or "",
 			"last_activity_date": getdate(r.last_activity_date) if r.last_activity_date else None,
 			"is_stale": cint(r.is_stale),
 		}

@@ -94,9 +94,7 @@ def test_data_quality_score_names_what_is_missing_and_stale_flag():
 	factories.sales_invoice(bare, 20)
 	data_quality.recompute([bare, complete, old])
 
-	row = frappe.db.get_value(
-		"CRM Customer", bare, ["data_quality_score", "data_quality_missing", "is_stale"], as_dict=True
-	)
+	row = frappe.get_doc("CRM Customer", bare)
 	assert row.data_quality_score == 0
 	assert row.data_quality_missing.startswith("relationship owner, contact person")
 	assert not row.is_stale  # invoiced today

@@ -12,9 +12,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 APP = REPO / "crm_pack"
 
-# The one place that says which modules are pure: crm_pack/problems.py and every module
+# The one place that says which modules are pure: crm_pack/problems.py, crm_pack/texts.py and every module
 # under crm_pack/<domain>/rules/.
-SHARED_PURE = ("crm_pack.problems",)
+SHARED_PURE = ("crm_pack.problems", "crm_pack.texts")
 DOMAINS_WITH_RULES = ("analytics", "interactions", "ledger", "projects", "relationship")
 
 

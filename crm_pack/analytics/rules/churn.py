@@ -136,12 +136,12 @@ def _no_rhythm(first: dt.date, since: int, settings: ChurnSettings) -> ChurnRisk
 	score = lateness_score((since - interval) / spread)
 	if since <= settings.new_customer_days:
 		level = NEW
-		reason = (_("First order on {0}; too early to know this customer's rhythm."), (first.isoformat(),))
+		reason = (_("First order on {0}; too early to know this customer's rhythm."), (first,))
 	else:
 		level = ONE_OFF
 		reason = (
 			_("Only one order, on {0}; customers are expected to reorder within {1} days."),
-			(first.isoformat(), _tidy(interval)),
+			(first, _tidy(interval)),
 		)
 	return ChurnRisk(
 		round(score, 1),
@@ -156,14 +156,15 @@ def _rhythm_reason(
 	last: dt.date, since: int, interval: float, spread: float, gap_count: int
 ) -> tuple[str, tuple]:
 	"""Names the last order's date rather than counting days since: a stored reason stays
-	true the next day, and is rewritten only when the customer moves from on time to late."""
+	true the next day, and is rewritten only when the customer moves from on time to late.
+	Dates are passed as dates, so the reader sees them in their own date format."""
 	late = since > interval
 	if gap_count == 1:
-		args = (last.isoformat(), _tidy(interval))
+		args = (last, _tidy(interval))
 		if late:
 			return _("No order since {0}; its two orders so far were {1} days apart."), args
 		return _("Last order on {0}; its two orders so far were {1} days apart."), args
-	args = (last.isoformat(), _tidy(interval), _tidy(spread))
+	args = (last, _tidy(interval), _tidy(spread))
 	if late:
 		return _("No order since {0}; this customer usually orders every {1} days (±{2})."), args
 	return _("Last order on {0}; this customer usually orders every {1} days (±{2})."), args

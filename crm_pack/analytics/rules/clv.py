@@ -335,8 +335,8 @@ def _explain_premium(b: CLVBasis, value: float) -> tuple[str, tuple]:
 
 
 def explain(parts: CLVParts) -> list[tuple[str, tuple]]:
-	"""One (template, args) sentence per part, in order, for the form; the caller
-	translates the template and formats the money args in the company currency."""
+	"""One (template, args) sentence per part, in order, for the form: stored as codes
+	and rendered in the reader's language and number format (crm_pack/texts.py)."""
 	b = parts.basis
 	return [
 		_explain_base(b, parts.base_profit),

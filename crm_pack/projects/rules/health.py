@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from crm_pack.problems import _
 
 HIGH_RISK_SCORE = 15  # likelihood × impact on the 5 × 5 grid
+# the reason shown when nothing takes points off
+ON_PLAN = (_("On plan."), ())
 
 
 @dataclass

@@ -3,10 +3,25 @@ from frappe import _
 from frappe.model.document import Document
 
 from crm_pack.relationship.rules.record_checks import check_customer
+from crm_pack.utils import texts
 from crm_pack.utils.validation import throw_problems
 
 
 class CRMCustomer(Document):
+	# Virtual fields: the texts are stored as codes (crm_pack/texts.py) and rendered here
+	# for whoever reads the record, so a Chinese and an English user each read their own.
+	@property
+	def churn_risk_reason(self) -> str:
+		return texts.render(self.churn_risk_reason_codes)
+
+	@property
+	def clv_explanation(self) -> str:
+		return texts.render(self.clv_explanation_codes)
+
+	@property
+	def data_quality_missing(self) -> str:
+		return texts.render(self.data_quality_missing_codes, texts.list_separator())
+
 	def validate(self):
 		throw_problems(
 			check_customer(

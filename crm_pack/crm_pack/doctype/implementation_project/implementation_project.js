@@ -1,5 +1,25 @@
+// Seeded phase names, checklist items and risks are stored in the method's English
+// (crm_pack/projects/rules/method.py), which is their translation key: each reader sees
+// them in their language until someone edits them, and then as typed.
+const SEEDED_TEXTS = {
+	"Implementation Project": ["current_phase"],
+	"Implementation Project Phase": ["phase_name"],
+	"Implementation Project Gate Item": ["phase_name", "item"],
+	"Implementation Project Risk": ["risk"],
+};
+
+function translate_seeded_texts() {
+	for (const [doctype, fieldnames] of Object.entries(SEEDED_TEXTS)) {
+		for (const fieldname of fieldnames) {
+			const df = frappe.meta.docfield_map[doctype] && frappe.meta.docfield_map[doctype][fieldname];
+			if (df) df.formatter = (value) => (value ? __(value) : value);
+		}
+	}
+}
+
 frappe.ui.form.on("Implementation Project", {
 	setup(frm) {
+		translate_seeded_texts();
 		frm.set_query("sales_order", () => ({ filters: { customer: frm.doc.customer, docstatus: 1 } }));
 	},
 	refresh(frm) {

@@ -6,6 +6,7 @@ from frappe.utils import getdate, now_datetime, nowdate
 from crm_pack.projects import measures
 from crm_pack.projects.rules import backlog, gates, health, method
 from crm_pack.projects.rules.project_checks import Row, check_project, risk_score
+from crm_pack.utils import texts
 from crm_pack.utils.validation import throw_problems
 
 CHILD_TABLES = ("phases", "requirements", "risks", "training_sessions")
@@ -16,6 +17,11 @@ def _date(value):
 
 
 class ImplementationProject(Document):
+	@property
+	def health_reasons(self) -> str:
+		"""Virtual: rendered for the reader from the stored codes (crm_pack/texts.py)."""
+		return texts.render(self.health_reasons_codes)
+
 	def before_insert(self):
 		"""A new project starts from its method: phases with planned dates, their checklists
 		and the risk register seeded from the texts' checklists."""
@@ -198,9 +204,9 @@ class ImplementationProject(Document):
 			)
 		)
 		self.health_score = result.score
-		self.health_reasons = "\n".join(_(template).format(*args) for template, args in result.reasons) or _(
-			"On plan."
-		)
+		# codes, not text: whoever saved last (or the nightly refresh) must not decide the
+		# language everyone else reads the reasons in
+		self.health_reasons_codes = texts.encode(result.reasons or [health.ON_PLAN])
 
 
 @frappe.whitelist()

@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 
 from crm_pack.utils.report_columns import column, customer_columns
+from crm_pack.utils.texts import render_field
 
 LEVELS = ("High", "Medium", "Low", "One-off", "New")
 
@@ -25,7 +26,7 @@ def execute(filters: dict | None = None):
 			"relationship_owner",
 			"churn_risk_level",
 			"churn_risk_score",
-			"churn_risk_reason",
+			"churn_risk_reason_codes",
 			"last_order_date",
 			"last_invoice_date",
 			"clv_total",
@@ -33,6 +34,8 @@ def execute(filters: dict | None = None):
 		order_by="churn_risk_score desc",
 		limit_page_length=0,
 	)
+	# stored as codes, rendered in the language of whoever runs the report
+	render_field(data, "churn_risk_reason_codes", "churn_risk_reason")
 	# counted through get_list, so a CRM User's chart counts only the customers they may see
 	counted = frappe.get_list(
 		"CRM Customer",

@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 
 from crm_pack.utils.report_columns import column, customer_columns
+from crm_pack.utils.texts import render_field
 
 PARTS = (
 	("clv_base_profit", "CLV 1: Base Profit"),
@@ -27,11 +28,13 @@ def execute(filters: dict | None = None):
 			*(p for p, _l in PARTS),
 			"clv_total",
 			"clv_projected",
-			"clv_explanation",
+			"clv_explanation_codes",
 		],
 		order_by="clv_total desc",
 		limit_page_length=0,
 	)
+	# stored as codes, rendered in the language of whoever runs the report
+	render_field(data, "clv_explanation_codes", "clv_explanation")
 	top = data[:20]
 	chart = {
 		"data": {

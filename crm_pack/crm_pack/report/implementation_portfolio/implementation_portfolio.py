@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 
 from crm_pack.utils.report_columns import column
+from crm_pack.utils.texts import render_field
 
 FIELDS = (
 	"name",
@@ -20,7 +21,7 @@ FIELDS = (
 	"sales_order",
 	"sales_order_billed_percent",
 	"health_score",
-	"health_reasons",
+	"health_reasons_codes",
 )
 
 
@@ -39,6 +40,11 @@ def execute(filters: dict | None = None):
 		fields=list(FIELDS),
 		order_by="health_score asc, name asc",
 	)
+	# stored as codes, rendered in the language of whoever runs the report
+	render_field(data, "health_reasons_codes", "health_reasons")
+	for d in data:
+		# seeded phase names are the method's English (a translation key); renamed ones show as typed
+		d.current_phase = _(d.current_phase) if d.current_phase else d.current_phase
 	chart = {
 		"data": {
 			"labels": [d.project_name for d in data],
