@@ -174,12 +174,17 @@ def _digest(scores: dict) -> str:
 	return format(zlib.crc32(repr(tuple(scores[f] for f in SCORE_FIELDS)).encode()), "08x")
 
 
-def _progress(step: int, steps: int, text: str, progress: bool) -> None:
+def _progress(step: int, steps: int, text: str, progress: bool | str) -> None:
+	"""`progress`: True for whoever watches, or the user who started the run."""
 	if progress:
-		frappe.publish_progress(100 * step / steps, title=frappe._("Customer analytics"), description=text)
+		frappe.publish_realtime(
+			"progress",
+			{"percent": 100 * step / steps, "title": frappe._("Customer analytics"), "description": text},
+			user=progress if isinstance(progress, str) else frappe.session.user,
+		)
 
 
-def recompute_all(*, today: dt.date | None = None, commit: bool = False, progress: bool = False) -> int:
+def recompute_all(*, today: dt.date | None = None, commit: bool = False, progress: bool | str = False) -> int:
 	"""Refresh stale bases, score every customer and store what changed; returns how
 	many customers were scored. With `commit`, each chunk is committed as it is
 	written, so a document event waiting on one of these customers waits briefly."""
@@ -209,5 +214,29 @@ def recompute_all(*, today: dt.date | None = None, commit: bool = False, progres
 	return len(scores)
 
 
+RUN_NOW_JOB_ID = "crm_pack::analytics_run"
+
+
 def recompute_all_job() -> None:
 	recompute_all(commit=True, progress=True)
+
+
+def run_for(user: str) -> None:
+	"""On demand (api/analytics.run_now): progress to the user who started it, and a
+	notification when the figures are in."""
+	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
+
+	scored = recompute_all(commit=True, progress=user)
+	make_notification_logs(
+		frappe._dict(
+			{
+				"type": "Alert",
+				"document_type": "CRM Pack Settings",
+				"document_name": "CRM Pack Settings",
+				"subject": frappe._("Customer analytics done: {0} customers scored.").format(scored),
+				"from_user": user,
+			}
+		),
+		[user],
+	)
+	frappe.db.commit()

@@ -220,25 +220,30 @@ def recompute_all_for(user: str) -> None:
 	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
 
 	def progress(done: int, total: int) -> None:
-		frappe.publish_progress(
-			100 * done / max(total, 1),
-			title=_("Recomputing customer figures"),
-			description=_("{0} of {1} customers").format(done, total),
+		frappe.publish_realtime(
+			"progress",
+			{
+				"percent": 100 * done / max(total, 1),
+				"title": _("Recomputing customer figures"),
+				"description": _("{0} of {1} customers").format(done, total),
+			},
 			user=user,
 		)
 
 	corrected = recompute_all(commit=True, progress=progress)
 	customers = len({d["customer"] for d in corrected})
 	make_notification_logs(
-		{
-			"type": "Alert",
-			"document_type": "CRM Pack Settings",
-			"document_name": "CRM Pack Settings",
-			"subject": _("Customer figures recomputed: {0} customers corrected, {1} differences.").format(
-				customers, len(corrected)
-			),
-			"from_user": user,
-		},
+		frappe._dict(
+			{
+				"type": "Alert",
+				"document_type": "CRM Pack Settings",
+				"document_name": "CRM Pack Settings",
+				"subject": _("Customer figures recomputed: {0} customers corrected, {1} differences.").format(
+					customers, len(corrected)
+				),
+				"from_user": user,
+			}
+		),
 		[user],
 	)
 	frappe.db.commit()
