@@ -221,3 +221,30 @@ def test_long_history_is_refreshed_after_commit_not_inside_the_submit(cust):
 	ledger_sync.recompute_dirty(commit=False)  # what the queued job / scheduler does
 	assert books.stored(cust)["outstanding_amount"] == 40
 	assert_matches_books(cust)
+
+
+def test_an_invoice_submit_costs_at_most_six_queries_more(cust):
+	"""crm_pack's share of a submit (its events and the before-commit refresh) stays a few
+	indexed queries, whatever the customer's history."""
+	from crm_pack.ledger import events
+
+	with_hooks = frappe.get_doc_hooks()
+	bypassed = {
+		doctype: {e: [m for m in ms if not m.startswith("crm_pack.")] for e, ms in evs.items()}
+		for doctype, evs in with_hooks.items()
+	}
+	factories.sales_invoice(cust, 10)  # warm caches and the customer's record
+
+	def submit_queries(hooks) -> int:
+		frappe.local.doc_events_hooks = hooks
+		try:
+			doc = factories.sales_invoice(cust, 10, submit=False)
+			with QueryCount() as q:
+				doc.submit()
+				events.flush()
+			return q.count
+		finally:
+			frappe.local.doc_events_hooks = with_hooks
+
+	extra = submit_queries(with_hooks) - submit_queries(bypassed)
+	assert 0 < extra <= 6, extra
