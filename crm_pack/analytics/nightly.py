@@ -142,16 +142,18 @@ def score_all(state: dict[str, dict], today: dt.date) -> dict[str, dict]:
 		flt(settings.abc_a_share) / 100 or 0.8,
 		flt(settings.abc_b_share) / 100 or 0.95,
 	)
+	risks = {name: churn.risk(patterns[name], today, churn_settings) for name in state}
 	rfm_scores = rfm.score(
 		{
 			n: rfm.Purchases(p.last_day, p.buying_days, flt(state[n]["net_revenue"]))
 			for n, p in patterns.items()
 		},
 		today,
+		new={name for name, risk in risks.items() if risk.level == churn.NEW},
 	)
 	out = {}
 	for name, s in state.items():
-		risk = churn.risk(patterns[name], today, churn_settings)
+		risk = risks[name]
 		score = rfm_scores.get(name)
 		wallet = rfm.share_of_wallet(flt(s["billed_last_12_months"]), flt(s["estimated_annual_spend"]))
 		out[name] = {

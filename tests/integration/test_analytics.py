@@ -87,6 +87,8 @@ def test_reports_show_tiers_value_churn_and_segments(customers):
 	assert len(chart["data"]["datasets"]) == 5
 
 	_cols, rows, _m, chart = churn_report({})
+	assert {lapsed, big} <= {r.name for r in rows}  # every level, highest risk first
+	_cols, rows, _m, chart = churn_report({"level": "High"})
 	assert lapsed in {r.name for r in rows} and big not in {r.name for r in rows}
 
 	_cols, rows, _m, chart = rfm_report({})
@@ -207,3 +209,27 @@ def test_a_tier_set_by_hand_is_put_back_the_next_night(customers):
 	doc.save()
 	analytics_sync.recompute_all()
 	assert stored(big, "abc_tier").abc_tier == "A"
+
+
+def test_reports_say_why_they_are_empty_before_the_first_run(customers):
+	from crm_pack.crm_pack.report.abc_analysis.abc_analysis import execute as abc_report
+	from crm_pack.crm_pack.report.churn_risk.churn_risk import execute as churn_report
+
+	crm = frappe.qb.DocType("CRM Customer")
+	frappe.qb.update(crm).set(crm.analytics_updated_on, None).run()
+	assert "have not run yet" in abc_report({})[2]
+	assert "have not run yet" in churn_report({})[2]
+	analytics_sync.recompute_all()
+	assert abc_report({})[2] is None and churn_report({})[2] is None
+
+
+def test_churn_risk_lists_every_level_highest_first(customers):
+	from crm_pack.crm_pack.report.churn_risk.churn_risk import execute as churn_report
+
+	analytics_sync.recompute_all()
+	_columns, rows, _message, chart = churn_report({})
+	levels = {r.churn_risk_level for r in rows}
+	assert {"High", "New"} <= levels or {"High", "Low"} <= levels, levels  # not only High/Medium
+	scores = [r.churn_risk_score for r in rows]
+	assert scores == sorted(scores, reverse=True)
+	assert sum(chart["data"]["datasets"][0]["values"]) >= len([r for r in rows if r.name in customers])

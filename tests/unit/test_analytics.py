@@ -514,3 +514,20 @@ def test_a_stored_pattern_scores_as_the_history_would_on_any_later_day():
 		day = TODAY + dt.timedelta(days=later)
 		assert churn.risk(stored_pattern, day) == churn.assess(history, day)
 	assert churn.risk(churn.pattern(BuyingHistory()), TODAY).level == "New"
+
+
+def test_a_customer_new_by_the_churn_rule_is_a_new_customer_in_rfm():
+	"""Most customers of a young site bought today: ties would put them 'About to Sleep'."""
+	today = dt.date(2026, 12, 1)
+	customers = {
+		"first-today": Purchases(today, 1, 100.0),
+		"regular": Purchases(today, 6, 900.0),
+		"lapsed": Purchases(today - dt.timedelta(days=200), 3, 300.0),
+		"also-today": Purchases(today, 1, 50.0),
+	}
+	plain = rfm.score(customers, today)
+	aligned = rfm.score(customers, today, new={"first-today", "also-today"})
+	assert plain["first-today"].segment != rfm.NEW_CUSTOMERS  # the contradiction being fixed
+	assert aligned["first-today"].segment == aligned["also-today"].segment == rfm.NEW_CUSTOMERS
+	assert aligned["regular"].segment == plain["regular"].segment
+	assert aligned["first-today"].code == plain["first-today"].code  # scores unchanged, only the name

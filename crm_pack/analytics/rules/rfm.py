@@ -100,8 +100,14 @@ def segment(recency: int, frequency: int) -> str:
 	raise ValueError(_("R and F scores must be from 1 to 5, not {0} and {1}.").format(recency, frequency))
 
 
-def score(customers: Mapping[str, Purchases], today: dt.date) -> dict[str, RFMScore]:
-	"""Scores and segment of every customer with at least one order; the others are left out."""
+def score(
+	customers: Mapping[str, Purchases], today: dt.date, new: frozenset[str] | set[str] = frozenset()
+) -> dict[str, RFMScore]:
+	"""Scores and segment of every customer with at least one order; the others are left out.
+	Customers in `new` (new by the churn rule: a first order too recent to show a rhythm)
+	are New Customers whatever their quintiles say, so the two reports never contradict
+	each other — on a young site most customers tie on recency and would otherwise read
+	"About to Sleep" the day they first bought."""
 	today = _day(today)
 	buyers = {n: p for n, p in customers.items() if p.order_count > 0 and p.last_order_date is not None}
 	days = {n: max((today - _day(p.last_order_date)).days, 0) for n, p in buyers.items()}
@@ -109,7 +115,10 @@ def score(customers: Mapping[str, Purchases], today: dt.date) -> dict[str, RFMSc
 	r = quintiles({n: -d for n, d in days.items()})
 	f = quintiles({n: p.order_count for n, p in buyers.items()})
 	m = quintiles({n: p.revenue for n, p in buyers.items()})
-	return {n: RFMScore(days[n], r[n], f[n], m[n], segment(r[n], f[n])) for n in buyers}
+	return {
+		n: RFMScore(days[n], r[n], f[n], m[n], NEW_CUSTOMERS if n in new else segment(r[n], f[n]))
+		for n in buyers
+	}
 
 
 def share_of_wallet(billed_last_12_months: float, estimated_annual_spend: float | None) -> float | None:

@@ -3,6 +3,7 @@
 import frappe
 from frappe import _
 
+from crm_pack.analytics.report_state import not_run_yet_message
 from crm_pack.analytics.rules import abc
 from crm_pack.analytics.rules.report_rows import tier_summary
 from crm_pack.utils.report_columns import column, customer_columns
@@ -57,7 +58,7 @@ def execute(filters: dict | None = None):
 			"datatype": "Percent",
 		}
 	)
-	return _columns(), data, None, chart, summary
+	return _columns(), data, not_run_yet_message(), chart, summary
 
 
 def _columns():

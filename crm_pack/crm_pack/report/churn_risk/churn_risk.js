@@ -1,3 +1,5 @@
+{% include "crm_pack/public/js/analytics_reports.js" %}
+
 frappe.query_reports["Churn Risk"] = {
 	filters: [
 		{
@@ -5,7 +7,8 @@ frappe.query_reports["Churn Risk"] = {
 			label: __("Risk"),
 			fieldtype: "Select",
 			options: ["", "High", "Medium", "Low", "One-off", "New"],
-			description: __("Empty: High and Medium"),
+			description: __("Empty: every level, highest risk first"),
 		},
 	],
+	onload: (report) => crm_pack.analytics_report_onload(report),
 };

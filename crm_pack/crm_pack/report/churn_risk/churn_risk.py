@@ -1,8 +1,9 @@
-"""Churn Risk: customers whose buying rhythm has broken, with the reason in words."""
+"""Churn Risk: every scored customer, highest risk first, with the reason in words."""
 
 import frappe
 from frappe import _
 
+from crm_pack.analytics.report_state import not_run_yet_message
 from crm_pack.utils.report_columns import column, customer_columns
 from crm_pack.utils.texts import render_field
 
@@ -11,11 +12,9 @@ LEVELS = ("High", "Medium", "Low", "One-off", "New")
 
 def execute(filters: dict | None = None):
 	filters = frappe._dict(filters or {})
-	conditions = (
-		{"churn_risk_level": filters.level}
-		if filters.level
-		else {"churn_risk_level": ("in", ("High", "Medium"))}
-	)
+	# every level by default, highest risk first: a healthy site shows its Low customers
+	# and their reasons rather than "Nothing to show"
+	conditions = {"churn_risk_level": filters.level} if filters.level else {"churn_risk_level": ("is", "set")}
 	data = frappe.get_list(
 		"CRM Customer",
 		filters=conditions,
@@ -36,6 +35,8 @@ def execute(filters: dict | None = None):
 	)
 	# stored as codes, rendered in the language of whoever runs the report
 	render_field(data, "churn_risk_reason_codes", "churn_risk_reason")
+	for row in data:
+		row.churn_risk_level = _(row.churn_risk_level)  # a stored English key, shown in the reader's language
 	# counted through get_list, so a CRM User's chart counts only the customers they may see
 	counted = frappe.get_list(
 		"CRM Customer",
@@ -60,4 +61,4 @@ def execute(filters: dict | None = None):
 		column(_("Last Invoice"), "last_invoice_date", "Date", width=100),
 		column(_("Lifetime Value"), "clv_total", "Currency", width=120),
 	]
-	return columns, data, None, chart
+	return columns, data, not_run_yet_message(), chart

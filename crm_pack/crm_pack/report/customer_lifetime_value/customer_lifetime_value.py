@@ -3,6 +3,7 @@
 import frappe
 from frappe import _
 
+from crm_pack.analytics.report_state import not_run_yet_message
 from crm_pack.utils.report_columns import column, customer_columns
 from crm_pack.utils.texts import render_field
 
@@ -53,4 +54,4 @@ def execute(filters: dict | None = None):
 		column(_("Projected Value"), "clv_projected", "Currency", width=130),
 		column(_("How"), "clv_explanation", width=300),
 	]
-	return columns, data, None, chart
+	return columns, data, not_run_yet_message(), chart

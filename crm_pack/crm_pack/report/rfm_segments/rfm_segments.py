@@ -3,6 +3,7 @@
 import frappe
 from frappe import _
 
+from crm_pack.analytics.report_state import not_run_yet_message
 from crm_pack.analytics.rules.report_rows import segment_counts
 from crm_pack.utils.report_columns import column, customer_columns
 
@@ -41,4 +42,4 @@ def execute(filters: dict | None = None):
 		column(_("Last Invoice"), "last_invoice_date", "Date", width=100),
 		column(_("Total Billed"), "total_billed", "Currency", width=120),
 	]
-	return columns, data, None, chart
+	return columns, data, not_run_yet_message(), chart
