@@ -71,6 +71,20 @@ def ple_groups(customers: list[str] | None, on_date: dt.date) -> list[PLEGroup]:
 	return read_groups(customers, on_date, kinds=("ple",)).ple
 
 
+def customer_ple_groups(customer: str, company: str, on_date: dt.date, criteria=()) -> list[PLEGroup]:
+	"""One customer's Payment Ledger by voucher in one company, narrowed by `criteria` (the
+	user's match conditions on Payment Ledger Entry). Built per call, not cached: the
+	criteria differ per user; frappe.qb sends every value as a parameter."""
+	ple = frappe.qb.DocType("Payment Ledger Entry")
+	query = _ple_query(True, customers=(customer,), on_date=on_date).where(ple.company == company)
+	for criterion in criteria:
+		query = query.where(criterion)
+	return [
+		PLEGroup(company, party, s1, s2, s3 or None, float(a1 or 0), d1, d2)
+		for _kind, company, party, s1, s2, s3, _s4, a1, _a2, d1, d2, _n in query.run()
+	]
+
+
 @cache
 def _sql(kinds: tuple[str, ...], restricted: bool) -> str:
 	union = None
@@ -93,8 +107,8 @@ def _row(kind, company, party, s=(), a=(), d=(), n=None):
 	]
 
 
-def _restrict(query, column, restricted: bool):
-	return query.where(column.isin(CUSTOMERS)) if restricted else query
+def _restrict(query, column, restricted: bool, customers=CUSTOMERS):
+	return query.where(column.isin(customers)) if restricted else query
 
 
 def _gl_query(restricted: bool):
@@ -133,7 +147,7 @@ def _gl_query(restricted: bool):
 	return _restrict(query, gle.party, restricted)
 
 
-def _open_payment_ledger():
+def _open_payment_ledger(on_date=ON_DATE):
 	"""Customer postings of the Payment Ledger up to the date, as Accounts Receivable reads
 	them, joined to the credit note they are against when that credit note reduces its
 	invoice's outstanding (one that keeps its own outstanding is a voucher of its own)."""
@@ -151,13 +165,13 @@ def _open_payment_ledger():
 		)
 		.where(ple.delinked == 0)
 		.where(ple.party_type == "Customer")
-		.where(ple.posting_date <= ON_DATE)
+		.where(ple.posting_date <= on_date)
 	)
 	return ple, ret, query
 
 
-def _ple_query(restricted: bool):
-	ple, ret, query = _open_payment_ledger()
+def _ple_query(restricted: bool, customers=CUSTOMERS, on_date=ON_DATE):
+	ple, ret, query = _open_payment_ledger(on_date)
 	own = ple.voucher_no == ple.against_voucher_no
 	query = query.select(
 		*_row(
@@ -169,7 +183,7 @@ def _ple_query(restricted: bool):
 			d=(Max(Case().when(own, ple.due_date)), Min(Case().when(own, ple.posting_date))),
 		)
 	).groupby(ple.company, ple.party, ple.against_voucher_type, ple.against_voucher_no)
-	return _restrict(query, ple.party, restricted)
+	return _restrict(query, ple.party, restricted, customers)
 
 
 def _receivable_query(restricted: bool):

@@ -9,6 +9,7 @@ or done, an A customer with an owner) prove the filters.
 """
 
 import frappe
+from frappe.query_builder.functions import Sum
 from frappe.utils import add_days, add_to_date, get_datetime, get_first_day_of_week, now_datetime, nowdate
 from frappe.utils.password import update_password
 
@@ -169,8 +170,17 @@ def build(users: dict[str, list[str]], password: str) -> dict:
 		"Overdue Follow-ups": before["Overdue Follow-ups"] + seen("Customer Interaction", overdue.name),
 		"SLA Breaches This Week": before["SLA Breaches This Week"] + seen("Customer Interaction", breach),
 	}
+	gle = frappe.qb.DocType("GL Entry")
+	ledger_closing = (
+		frappe.qb.from_(gle)
+		.select(Sum(gle.debit - gle.credit))
+		.where((gle.party_type == "Customer") & (gle.party == customer) & (gle.is_cancelled == 0))
+		.where(gle.company == invoice.company)
+		.run()[0][0]
+	)
 	return {
 		"tag": tag,
+		"ledger_closing": float(ledger_closing),
 		"crm_user": CRM_USER,
 		"accounts_user": ACCOUNTS_USER,
 		"zh_user": ZH_USER,

@@ -96,6 +96,56 @@ def test_accounts_user_runs_the_customer_ledger_report(desk, site_data):
 	desk.shot("customer-ledger")
 
 
+COLUMN_FIT = """(labels) => {
+	const heads = [...document.querySelectorAll(".dt-header .dt-cell--header")];
+	return Object.fromEntries(labels.map((label) => {
+		const head = heads.find((h) => h.textContent.trim() === label);
+		const col = head.getAttribute("data-col-index");
+		const cells = [...document.querySelectorAll(`.dt-scrollable .dt-cell--col-${col} .dt-cell__content`)];
+		return [label, cells.filter((c) => c.textContent.trim())
+			.map((c) => [c.textContent.trim(), c.scrollWidth, c.clientWidth])];
+	}));
+}"""
+
+
+def _assert_ledger_of(desk, site_data):
+	"""The report's first run shows this customer alone, its closing balance equal to the
+	ledger's, and dates and balances whole (a cut cell scrolls wider than it shows)."""
+	page = desk.page
+	closing = f"{site_data.ledger_closing:,.2f}"
+	expect(page.locator('.page-form .frappe-control[data-fieldname="customer"] input')).to_have_value(
+		site_data.customer
+	)
+	summary = page.locator(".summary-item").filter(has=page.get_by_text("Closing Balance", exact=True))
+	expect(summary.locator(".summary-value")).to_contain_text(closing)
+	table = page.locator(".dt-scrollable")
+	expect(table.get_by_text(site_data.invoice, exact=True).first).to_be_visible()
+	closing_row = page.locator(".dt-row", has_text="Closing (Opening + Total)")
+	expect(closing_row).to_contain_text(closing)
+	fit = page.evaluate(COLUMN_FIT, ["Customer", "Posting Date", "Balance"])
+	assert {text for text, *_ in fit["Customer"]} == {site_data.customer}, fit["Customer"]
+	assert fit["Posting Date"] and fit["Balance"], fit
+	cut = [cell for label in ("Posting Date", "Balance") for cell in fit[label] if cell[1] > cell[2]]
+	assert not cut, f"cut off (text, scrollWidth, clientWidth): {cut}"
+
+
+def test_customer_ledger_opens_on_the_customer_from_its_record(desk, site_data):
+	"""View › Customer Ledger on the CRM Customer, and the same report by URL: the first run
+	already has the customer (it once listed every customer until a manual refresh)."""
+	desk.login(site_data.sales_user)  # on the customer's team; Sales User reads Company
+	desk.goto(f"crm-customer/{site_data.customer}")
+	page = desk.page
+	page.locator(".inner-group-button", has_text="View").locator("button").first.click()
+	page.locator(".inner-group-button .dropdown-menu.show .dropdown-item", has_text="Customer Ledger").click()
+	page.wait_for_url("**/query-report/CRM*Customer*Ledger**")
+	_assert_ledger_of(desk, site_data)
+	desk.shot("ledger-from-record")
+
+	desk.goto(f"query-report/CRM Customer Ledger?customer={site_data.customer}")
+	_assert_ledger_of(desk, site_data)
+	desk.shot("ledger-by-url")
+
+
 def test_implementation_phases_board(desk, site_data):
 	desk.login(site_data.crm_user)
 	desk.goto("implementation-project/view/kanban/Implementation Phases")

@@ -7,6 +7,8 @@ ITEM = "CRM Pack Test Service"
 USERS = {
 	"crm.manager@crm-pack.test": ["CRM Manager"],
 	"crm.user@crm-pack.test": ["CRM User"],
+	# sales staff: CRM records of their customers, and read on Company (Sales User)
+	"crm.sales@crm-pack.test": ["CRM User", "Sales User"],
 	"impl.manager@crm-pack.test": ["Implementation Manager"],
 	"accounts.user@crm-pack.test": ["Accounts User"],
 	"sales.only@crm-pack.test": ["Sales User"],
