@@ -5,7 +5,7 @@ import pytest
 from frappe.utils import add_days, getdate, nowdate
 
 from crm_pack.crm_pack.report.crm_customer_ledger.crm_customer_ledger import execute
-from tests.integration import factories
+from tests.integration import books, factories
 
 
 @pytest.fixture
@@ -207,6 +207,7 @@ def _journal(cust, company, amount, cost_center=None):
 	)
 	je.insert(ignore_permissions=True)
 	je.submit()
+	books.settle()  # the journal's request ends: the figures per company are written
 	return je
 
 
