@@ -238,3 +238,45 @@ def test_opening_balance_control_total_reads_the_company_up_to_go_live():
 	before = measures.site_value("Opening Trial Balance (Debit)", company, "2026-04-30")
 	assert before == measures.site_value("Opening Trial Balance (Debit)", None, "2026-04-30")
 	assert measures.site_value("Opening Trial Balance (Debit)", "No Such Company", "2026-04-30") == 0
+
+
+def _js_names(source, key):
+	"""The names a desk script gives `key`: a string (`key: "x"`) or a list (`key: ["x", …]`)."""
+	import re
+
+	single = re.search(rf"\b{key}\s*:\s*\"(\w+)\"", source)
+	if single:
+		return [single.group(1)]
+	listed = re.search(rf"\b{key}\s*:\s*\[([^\]]*)\]", source)
+	return re.findall(r"\"(\w+)\"", listed.group(1)) if listed else []
+
+
+def test_gantt_receives_each_projects_planned_span():
+	"""What the desk's Gantt view would get: it is a list view, so it asks reportview for the
+	list's fields (standard, in-list-view, title, listview add_fields, sort field) and draws
+	each bar from field_map.start to field_map.end."""
+	from frappe.desk.form.load import getdoctype
+	from frappe.desk.reportview import get as reportview_get
+
+	doc = new_project(planned_start_date="2026-02-02", planned_go_live_date="2026-06-30")
+	getdoctype("Implementation Project")
+	meta = next(d for d in frappe.response.docs if d.name == "Implementation Project")
+	calendar_js, list_js = meta.get("__calendar_js") or "", meta.get("__list_js") or ""
+	start, end = _js_names(calendar_js, "start")[0], _js_names(calendar_js, "end")[0]
+	assert (start, end) == ("planned_start_date", "planned_go_live_date")
+
+	fields = (
+		["name", "owner", "creation", "modified", "modified_by", "docstatus"]
+		+ [df.fieldname for df in frappe.get_meta("Implementation Project").fields if df.in_list_view]
+		+ ["project_name"]
+		+ _js_names(list_js, "add_fields")
+		+ [start]
+	)
+	frappe.local.form_dict = frappe._dict(
+		doctype="Implementation Project",
+		fields=frappe.as_json(list(dict.fromkeys(f"`tabImplementation Project`.`{f}`" for f in fields))),
+		filters=frappe.as_json([["Implementation Project", "name", "=", doc.name]]),
+	)
+	result = reportview_get()
+	row = dict(zip(result["keys"], result["values"][0], strict=True))
+	assert (str(row[start]), str(row[end])) == ("2026-02-02", "2026-06-30")
