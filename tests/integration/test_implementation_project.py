@@ -280,3 +280,73 @@ def test_gantt_receives_each_projects_planned_span():
 	result = reportview_get()
 	row = dict(zip(result["keys"], result["values"][0], strict=True))
 	assert (str(row[start]), str(row[end])) == ("2026-02-02", "2026-06-30")
+
+
+def test_new_phases_are_not_started_and_the_project_is_planning():
+	doc = new_project()
+	assert {p.status for p in doc.phases} == {"Not Started"}
+	assert (doc.status, doc.current_phase, doc.actual_start_date) == (
+		"Planning",
+		"Requirements Analysis",
+		None,
+	)
+	doc.append("phases", {"phase_name": "Hypercare"})
+	doc.save()
+	assert doc.phases[-1].status == "Not Started"
+
+
+def test_the_project_moves_with_its_phases():
+	doc = staffed(new_project())
+	doc.phases[0].status = "In Progress"
+	doc.save()
+	stored = frappe.db.get_value(
+		"Implementation Project", doc.name, ["status", "current_phase", "actual_start_date"], as_dict=True
+	)
+	assert (stored.status, stored.current_phase, str(stored.actual_start_date)) == (
+		"In Progress",
+		"Requirements Analysis",
+		nowdate(),
+	)
+
+	finish_phase(doc, "Requirements Analysis")
+	doc.phases[1].status = "In Progress"
+	doc.save()
+	assert (doc.current_phase, doc.status) == ("System Selection", "In Progress")
+	assert (
+		str(doc.phases[0].actual_end_date) == nowdate() and str(doc.phases[1].actual_start_date) == nowdate()
+	)
+	assert doc.actual_go_live_date is None
+
+
+def test_completing_the_go_live_phase_is_the_go_live():
+	doc = staffed(new_project())
+	for phase in ("Requirements Analysis", "System Selection", "Configuration", "Data Migration", "Training"):
+		finish_phase(doc, phase)
+	doc.phases[0].actual_start_date = "2026-01-05"
+	doc.save()
+	assert (doc.current_phase, doc.status, doc.actual_go_live_date) == ("Go-live", "In Progress", None)
+	assert str(doc.actual_start_date) == "2026-01-05"
+
+	finish_phase(doc, "Go-live")
+	doc.save()
+	stored = frappe.db.get_value(
+		"Implementation Project", doc.name, ["status", "actual_go_live_date"], as_dict=True
+	)
+	assert (stored.status, str(stored.actual_go_live_date)) == ("Live", nowdate())
+	doc.status = "Completed"  # closing the project is the manager's call, and it stays
+	doc.save()
+	assert frappe.db.get_value("Implementation Project", doc.name, "status") == "Completed"
+
+
+def test_seeded_risk_register_ranks_the_risks():
+	doc = new_project()
+	ranked = frappe.get_all(
+		"Implementation Project Risk",
+		filters={"parent": doc.name, "parenttype": "Implementation Project"},
+		fields=["risk", "risk_score"],
+		order_by="risk_score desc, idx asc",
+	)
+	assert len({r.risk_score for r in ranked}) >= 5
+	assert ranked[0].risk_score > ranked[-1].risk_score
+	assert "Top management does not fully support the project or the change" in {r.risk for r in ranked[:3]}
+	assert doc.open_high_risks == 0  # the checklist is a start, the manager assesses

@@ -4,7 +4,7 @@ from frappe.model.document import Document
 from frappe.utils import getdate, now_datetime, nowdate
 
 from crm_pack.projects import measures
-from crm_pack.projects.rules import backlog, gates, health, method
+from crm_pack.projects.rules import backlog, gates, health, method, progress
 from crm_pack.projects.rules.project_checks import Row, check_project, risk_score
 from crm_pack.utils import texts
 from crm_pack.utils.validation import throw_problems
@@ -40,6 +40,7 @@ class ImplementationProject(Document):
 				self.append("risks", {**row, "risk_owner": self.project_manager})
 
 	def validate(self):
+		self.follow_phases()
 		rows = [
 			Row(table, row.idx, {k: _date(v) if k.endswith("_date") else v for k, v in row.as_dict().items()})
 			for table in CHILD_TABLES
@@ -63,6 +64,38 @@ class ImplementationProject(Document):
 		self.measure_control_totals()
 		throw_problems(self.gate_problems())
 		self.update_health()
+
+	def follow_phases(self):
+		"""Current phase, status and actual dates follow the phases (projects/rules/progress.py)."""
+		states = [
+			progress.PhaseState(
+				p.phase_name,
+				p.status,
+				_date(p.actual_start_date),
+				_date(p.actual_end_date),
+				bool((t := method.phase_template(self.method, p.phase_name)) and t.is_go_live),
+			)
+			for p in self.phases
+		]
+		if not states:
+			return
+		result = progress.follow_phases(
+			states,
+			self.status,
+			_date(self.actual_start_date),
+			_date(self.actual_go_live_date),
+			getdate(nowdate()),
+		)
+		for row, state in zip(self.phases, states, strict=True):
+			row.status, row.actual_start_date, row.actual_end_date = (
+				state.status,
+				state.actual_start,
+				state.actual_end,
+			)
+		self.current_phase = result.current_phase
+		self.status = result.status
+		self.actual_start_date = result.actual_start
+		self.actual_go_live_date = result.actual_go_live
 
 	def validate_sales_order(self):
 		if not self.sales_order:
