@@ -350,3 +350,22 @@ def test_seeded_risk_register_ranks_the_risks():
 	assert ranked[0].risk_score > ranked[-1].risk_score
 	assert "Top management does not fully support the project or the change" in {r.risk for r in ranked[:3]}
 	assert doc.open_high_risks == 0  # the checklist is a start, the manager assesses
+
+
+def test_moving_the_card_on_the_phase_board_starts_that_phase():
+	"""The phase Kanban sets the current phase and saves: the phase starts, the project follows."""
+	doc = staffed(new_project())
+	finish_phase(doc, "Requirements Analysis")
+	doc.save()
+	doc.current_phase = "Configuration"
+	doc.save()
+	stored = frappe.get_doc("Implementation Project", doc.name)
+	phase = next(p for p in stored.phases if p.phase_name == "Configuration")
+	assert (stored.current_phase, stored.status, phase.status) == (
+		"Configuration",
+		"In Progress",
+		"In Progress",
+	)
+	with pytest.raises(frappe.ValidationError):
+		stored.current_phase = "No such phase"
+		stored.save()

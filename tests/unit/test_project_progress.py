@@ -93,3 +93,12 @@ def test_seeded_risks_are_ranked_not_all_alike():
 	assert "Scope redefined and growing again and again" in top
 	# a checklist is not an assessment: nothing starts as a high risk
 	assert max(scores) < HIGH_RISK_SCORE
+
+
+def test_moving_the_project_to_a_phase_starts_it():
+	phases = plan("Completed", "Not Started", "Not Started", "Not Started")
+	result = progress.follow_phases(phases, "In Progress", None, None, TODAY, chosen_phase="Configuration")
+	assert result.current_phase == "Configuration"
+	assert phases[2].status == "In Progress" and phases[2].actual_start == TODAY
+	unknown = progress.follow_phases(plan(None, None, None, None), "Planning", None, None, TODAY, "Nope")
+	assert unknown.current_phase == "Nope"  # refused by the project checks

@@ -56,11 +56,18 @@ def follow_phases(
 	actual_start: dt.date | None,
 	actual_go_live: dt.date | None,
 	today: dt.date,
+	chosen_phase: str | None = None,
 ) -> Progress:
 	"""Planning while no phase has started, In Progress once one has, Live once the go-live
 	phase is completed. On Hold, Cancelled and Completed are a person's decision and stay.
 	The actual start is the first phase's actual start; the actual go-live is the day the
-	go-live phase was completed (kept if someone entered it)."""
+	go-live phase was completed (kept if someone entered it).
+
+	`chosen_phase` is a phase a person moved the project to (the phase Kanban sets the
+	current phase): it is the current phase, started if it had not been."""
+	chosen = next((p for p in phases if p.name == chosen_phase), None)
+	if chosen and (chosen.status or NOT_STARTED) == NOT_STARTED:
+		chosen.status = IN_PROGRESS
 	stamp_phases(phases, today)
 	started = [p.actual_start for p in phases if p.status != NOT_STARTED and p.actual_start]
 	go_live = go_live_phase(phases)
@@ -77,4 +84,6 @@ def follow_phases(
 		new_status = IN_PROGRESS
 	else:
 		new_status = "Planning"
-	return Progress(current_phase(phases), new_status, actual_start, actual_go_live)
+	# a name that is no phase is kept, for the project checks to refuse
+	current = chosen_phase if chosen_phase else current_phase(phases)
+	return Progress(current, new_status, actual_start, actual_go_live)

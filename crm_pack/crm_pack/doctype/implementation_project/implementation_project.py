@@ -79,12 +79,16 @@ class ImplementationProject(Document):
 		]
 		if not states:
 			return
+		# a person (or the phase Kanban) moved the project to a phase
+		before = self.get_doc_before_save()
+		chosen = self.current_phase if before and before.current_phase != self.current_phase else None
 		result = progress.follow_phases(
 			states,
 			self.status,
 			_date(self.actual_start_date),
 			_date(self.actual_go_live_date),
 			getdate(nowdate()),
+			chosen,
 		)
 		for row, state in zip(self.phases, states, strict=True):
 			row.status, row.actual_start_date, row.actual_end_date = (
