@@ -369,3 +369,26 @@ def test_moving_the_card_on_the_phase_board_starts_that_phase():
 	with pytest.raises(frappe.ValidationError):
 		stored.current_phase = "No such phase"
 		stored.save()
+
+
+def test_existing_projects_catch_up_with_phases_and_ranked_risks():
+	from crm_pack.patches.v0_1 import project_phases_and_risk_seeds
+
+	doc = new_project()
+	phase, risk = (
+		frappe.qb.DocType("Implementation Project Phase"),
+		frappe.qb.DocType("Implementation Project Risk"),
+	)
+	frappe.qb.update(phase).set(phase.status, "").where(phase.parent == doc.name).run()
+	frappe.qb.update(risk).set(risk.likelihood, 3).set(risk.impact, 3).set(risk.risk_score, 9).where(
+		risk.parent == doc.name
+	).run()
+	frappe.db.set_value("Implementation Project", doc.name, "status", "Live", update_modified=False)
+	frappe.db.set_value(doc.phases[0].doctype, doc.phases[0].name, "status", "In Progress")
+	project_phases_and_risk_seeds.execute()
+
+	doc.reload()
+	assert [p.status for p in doc.phases][:2] == ["In Progress", "Not Started"]
+	assert (doc.status, doc.current_phase) == ("In Progress", "Requirements Analysis")
+	assert doc.actual_start_date is None  # the day it started is not known, and not today
+	assert len({r.risk_score for r in doc.risks}) >= 5

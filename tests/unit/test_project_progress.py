@@ -102,3 +102,9 @@ def test_moving_the_project_to_a_phase_starts_it():
 	assert phases[2].status == "In Progress" and phases[2].actual_start == TODAY
 	unknown = progress.follow_phases(plan(None, None, None, None), "Planning", None, None, TODAY, "Nope")
 	assert unknown.current_phase == "Nope"  # refused by the project checks
+
+
+def test_catching_up_without_a_day_keeps_unknown_dates_empty():
+	phases = plan("In Progress", None, None, None)
+	result = progress.follow_phases(phases, "Live", None, None, None)
+	assert (result.status, result.actual_start, phases[0].actual_start) == ("In Progress", None, None)

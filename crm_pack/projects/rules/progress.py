@@ -26,9 +26,9 @@ class Progress:
 	actual_go_live: dt.date | None
 
 
-def stamp_phases(phases: list[PhaseState], today: dt.date) -> None:
+def stamp_phases(phases: list[PhaseState], today: dt.date | None) -> None:
 	"""A blank status is Not Started; a phase started or completed without its actual
-	dates gets today's."""
+	dates gets today's (none when `today` is None: catching up on past work)."""
 	for p in phases:
 		p.status = p.status or NOT_STARTED
 		if p.status in (IN_PROGRESS, COMPLETED) and not p.actual_start:
@@ -55,7 +55,7 @@ def follow_phases(
 	status: str | None,
 	actual_start: dt.date | None,
 	actual_go_live: dt.date | None,
-	today: dt.date,
+	today: dt.date | None,
 	chosen_phase: str | None = None,
 ) -> Progress:
 	"""Planning while no phase has started, In Progress once one has, Live once the go-live
@@ -69,11 +69,12 @@ def follow_phases(
 	if chosen and (chosen.status or NOT_STARTED) == NOT_STARTED:
 		chosen.status = IN_PROGRESS
 	stamp_phases(phases, today)
-	started = [p.actual_start for p in phases if p.status != NOT_STARTED and p.actual_start]
+	started = any(p.status != NOT_STARTED for p in phases)
+	start_dates = [p.actual_start for p in phases if p.status != NOT_STARTED and p.actual_start]
 	go_live = go_live_phase(phases)
 	live = bool(go_live and go_live.status == COMPLETED)
-	if started:
-		actual_start = min(started)
+	if start_dates:
+		actual_start = min(start_dates)
 	if live and not actual_go_live:
 		actual_go_live = go_live.actual_end
 	if status in MANUAL_STATUSES:

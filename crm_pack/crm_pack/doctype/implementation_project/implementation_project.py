@@ -65,9 +65,8 @@ class ImplementationProject(Document):
 		throw_problems(self.gate_problems())
 		self.update_health()
 
-	def follow_phases(self):
-		"""Current phase, status and actual dates follow the phases (projects/rules/progress.py)."""
-		states = [
+	def phase_states(self) -> list[progress.PhaseState]:
+		return [
 			progress.PhaseState(
 				p.phase_name,
 				p.status,
@@ -77,6 +76,10 @@ class ImplementationProject(Document):
 			)
 			for p in self.phases
 		]
+
+	def follow_phases(self):
+		"""Current phase, status and actual dates follow the phases (projects/rules/progress.py)."""
+		states = self.phase_states()
 		if not states:
 			return
 		# a person (or the phase Kanban) moved the project to a phase
