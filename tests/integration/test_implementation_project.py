@@ -392,3 +392,11 @@ def test_existing_projects_catch_up_with_phases_and_ranked_risks():
 	assert (doc.status, doc.current_phase) == ("In Progress", "Requirements Analysis")
 	assert doc.actual_start_date is None  # the day it started is not known, and not today
 	assert len({r.risk_score for r in doc.risks}) >= 5
+
+
+def test_a_running_project_entered_in_its_phase_starts_there():
+	doc = new_project(
+		current_phase="Configuration", project_manager="Administrator", executive_sponsor="Ms. Li"
+	)
+	assert (doc.current_phase, doc.status) == ("Configuration", "In Progress")
+	assert next(p.status for p in doc.phases if p.phase_name == "Configuration") == "In Progress"

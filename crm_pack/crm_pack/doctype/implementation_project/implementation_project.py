@@ -30,7 +30,6 @@ class ImplementationProject(Document):
 			start = _date(self.planned_start_date) or getdate(nowdate())
 			for row in method.plan_phases(template, start, _date(self.planned_go_live_date)):
 				self.append("phases", row)
-			self.current_phase = self.current_phase or self.phases[0].phase_name
 			# checklists belong to the template's phases; hand-made phases bring their own
 			if not self.gate_items:
 				for row in method.gate_items(template):
@@ -82,9 +81,11 @@ class ImplementationProject(Document):
 		states = self.phase_states()
 		if not states:
 			return
-		# a person (or the phase Kanban) moved the project to a phase
+		# a person (or the phase Kanban, or an import of a running project) put the project in a phase
 		before = self.get_doc_before_save()
-		chosen = self.current_phase if before and before.current_phase != self.current_phase else None
+		chosen = (
+			self.current_phase if (before.current_phase if before else None) != self.current_phase else None
+		)
 		result = progress.follow_phases(
 			states,
 			self.status,
