@@ -251,20 +251,17 @@ def _js_names(source, key):
 	return re.findall(r"\"(\w+)\"", listed.group(1)) if listed else []
 
 
-def test_gantt_receives_each_projects_planned_span():
-	"""What the desk's Gantt view would get: it is a list view, so it asks reportview for the
-	list's fields (standard, in-list-view, title, listview add_fields, sort field) and draws
-	each bar from field_map.start to field_map.end."""
+def gantt_bar(name):
+	"""What the desk's Gantt view would get for a project: it is a list view, so it asks
+	reportview for the list's fields (standard, in-list-view, title, listview add_fields,
+	sort field) and draws the bar from field_map.start to field_map.end."""
 	from frappe.desk.form.load import getdoctype
 	from frappe.desk.reportview import get as reportview_get
 
-	doc = new_project(planned_start_date="2026-02-02", planned_go_live_date="2026-06-30")
 	getdoctype("Implementation Project")
 	meta = next(d for d in frappe.response.docs if d.name == "Implementation Project")
 	calendar_js, list_js = meta.get("__calendar_js") or "", meta.get("__list_js") or ""
 	start, end = _js_names(calendar_js, "start")[0], _js_names(calendar_js, "end")[0]
-	assert (start, end) == ("planned_start_date", "planned_go_live_date")
-
 	fields = (
 		["name", "owner", "creation", "modified", "modified_by", "docstatus"]
 		+ [df.fieldname for df in frappe.get_meta("Implementation Project").fields if df.in_list_view]
@@ -275,11 +272,38 @@ def test_gantt_receives_each_projects_planned_span():
 	frappe.local.form_dict = frappe._dict(
 		doctype="Implementation Project",
 		fields=frappe.as_json(list(dict.fromkeys(f"`tabImplementation Project`.`{f}`" for f in fields))),
-		filters=frappe.as_json([["Implementation Project", "name", "=", doc.name]]),
+		filters=frappe.as_json([["Implementation Project", "name", "=", name]]),
 	)
 	result = reportview_get()
 	row = dict(zip(result["keys"], result["values"][0], strict=True))
-	assert (str(row[start]), str(row[end])) == ("2026-02-02", "2026-06-30")
+	return str(row[start]), str(row[end]), (start, end)
+
+
+def test_gantt_draws_each_project_from_start_to_go_live():
+	doc = staffed(new_project(planned_start_date="2026-02-02", planned_go_live_date="2026-06-30"))
+	assert gantt_bar(doc.name)[:2] == ("2026-02-02", "2026-06-30")
+
+	# once the project has really started / gone live, the bar shows what happened
+	doc.actual_start_date = "2026-02-09"
+	doc.save()
+	assert gantt_bar(doc.name)[:2] == ("2026-02-09", "2026-06-30")
+	doc.actual_go_live_date = "2026-07-06"
+	doc.save()
+	assert gantt_bar(doc.name)[:2] == ("2026-02-09", "2026-07-06")
+
+
+def test_dragging_a_gantt_bar_moves_the_plan():
+	"""The Gantt writes the field_map's fields with frappe.client.set_value when a bar is dragged."""
+	from frappe.client import set_value
+
+	doc = new_project(planned_start_date="2026-02-02", planned_go_live_date="2026-06-30")
+	start, end = gantt_bar(doc.name)[2]
+	set_value("Implementation Project", doc.name, {start: "2026-03-02", end: "2026-07-31"})
+	plan = frappe.db.get_value(
+		"Implementation Project", doc.name, ["planned_start_date", "planned_go_live_date"], as_dict=True
+	)
+	assert (str(plan.planned_start_date), str(plan.planned_go_live_date)) == ("2026-03-02", "2026-07-31")
+	assert gantt_bar(doc.name)[:2] == ("2026-03-02", "2026-07-31")
 
 
 def test_new_phases_are_not_started_and_the_project_is_planning():
@@ -385,6 +409,7 @@ def test_existing_projects_catch_up_with_phases_and_ranked_risks():
 	).run()
 	frappe.db.set_value("Implementation Project", doc.name, "status", "Live", update_modified=False)
 	frappe.db.set_value(doc.phases[0].doctype, doc.phases[0].name, "status", "In Progress")
+	frappe.db.set_value(doc.doctype, doc.name, {"gantt_start_date": None, "gantt_end_date": None})
 	project_phases_and_risk_seeds.execute()
 
 	doc.reload()
@@ -392,6 +417,7 @@ def test_existing_projects_catch_up_with_phases_and_ranked_risks():
 	assert (doc.status, doc.current_phase) == ("In Progress", "Requirements Analysis")
 	assert doc.actual_start_date is None  # the day it started is not known, and not today
 	assert len({r.risk_score for r in doc.risks}) >= 5
+	assert (str(doc.gantt_start_date), str(doc.gantt_end_date)) == ("2026-01-05", "2026-04-30")
 
 
 def test_a_running_project_entered_in_its_phase_starts_there():

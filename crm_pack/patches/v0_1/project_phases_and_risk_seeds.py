@@ -3,6 +3,7 @@
 * phase rows saved with a blank status are Not Started;
 * seeded risks nobody re-assessed (still the old 3 × 3, text as seeded) take the
   likelihood and impact the checklist now gives them, and their score;
+* the Gantt's dates (gantt_start_date, gantt_end_date) are the actual dates, else the plan;
 * current phase and status follow the phases, as on the next save; actual dates only
   from the phases' recorded dates (the day a past phase started is not today).
 
@@ -49,6 +50,15 @@ def execute():
 		doc = frappe.get_doc("Implementation Project", name)
 		states = doc.phase_states()
 		if not states:
+			frappe.db.set_value(
+				doc.doctype,
+				doc.name,
+				{
+					"gantt_start_date": doc.actual_start_date or doc.planned_start_date,
+					"gantt_end_date": doc.actual_go_live_date or doc.planned_go_live_date,
+				},
+				update_modified=False,
+			)
 			continue
 		result = progress.follow_phases(
 			states, doc.status, _date(doc.actual_start_date), _date(doc.actual_go_live_date), None
@@ -61,6 +71,8 @@ def execute():
 				"status": result.status,
 				"actual_start_date": result.actual_start,
 				"actual_go_live_date": result.actual_go_live,
+				"gantt_start_date": result.actual_start or doc.planned_start_date,
+				"gantt_end_date": result.actual_go_live or doc.planned_go_live_date,
 			},
 			update_modified=False,
 		)

@@ -39,6 +39,7 @@ class ImplementationProject(Document):
 				self.append("risks", {**row, "risk_owner": self.project_manager})
 
 	def validate(self):
+		self.take_gantt_move()
 		self.follow_phases()
 		rows = [
 			Row(table, row.idx, {k: _date(v) if k.endswith("_date") else v for k, v in row.as_dict().items()})
@@ -63,6 +64,21 @@ class ImplementationProject(Document):
 		self.measure_control_totals()
 		throw_problems(self.gate_problems())
 		self.update_health()
+		self.gantt_start_date = self.actual_start_date or self.planned_start_date
+		self.gantt_end_date = self.actual_go_live_date or self.planned_go_live_date
+
+	def take_gantt_move(self):
+		"""A bar dragged on the Gantt (or Calendar) writes the shown dates: where nothing has
+		happened yet, that moves the plan; actual dates are history and stay."""
+		before = self.get_doc_before_save()
+		if not before:
+			return
+		for shown, planned, actual in (
+			("gantt_start_date", "planned_start_date", "actual_start_date"),
+			("gantt_end_date", "planned_go_live_date", "actual_go_live_date"),
+		):
+			if _date(self.get(shown)) != _date(before.get(shown)) and not self.get(actual):
+				self.set(planned, self.get(shown))
 
 	def phase_states(self) -> list[progress.PhaseState]:
 		return [

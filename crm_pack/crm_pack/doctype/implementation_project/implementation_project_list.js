@@ -3,6 +3,8 @@
 // asked for here; without it every project is drawn as a short dashed stub.
 frappe.listview_settings["Implementation Project"] = {
 	add_fields: [
+		"gantt_start_date",
+		"gantt_end_date",
 		"planned_start_date",
 		"planned_go_live_date",
 		"actual_start_date",
