@@ -3,7 +3,7 @@ for the person who handled it, closed when the follow-up is done, and a daily re
 on the day it is due. Satisfaction given in interactions rolls up on the customer."""
 
 import frappe
-from frappe.query_builder.functions import Avg
+from frappe.query_builder.functions import Avg, Min
 from frappe.utils import getdate, nowdate
 
 # English sources, written in their reader's language by texts.for_user
@@ -98,3 +98,23 @@ def roll_up_satisfaction(customer: str) -> None:
 	frappe.db.set_value(
 		"CRM Customer", customer, "satisfaction_score", round(float(average or 0), 1), update_modified=False
 	)
+
+
+def roll_up_next_follow_up(customer: str | None) -> None:
+	"""The customer's next follow-up is the earliest follow-up not yet done among its
+	interactions (empty when none is open)."""
+	if not customer or not frappe.db.exists("CRM Customer", customer):
+		return
+	interaction = frappe.qb.DocType("Customer Interaction")
+	earliest = (
+		frappe.qb.from_(interaction)
+		.select(Min(interaction.follow_up_date))
+		.where(
+			(interaction.customer == customer)
+			& interaction.follow_up_date.isnotnull()
+			& (interaction.follow_up_done == 0)
+		)
+		.run()[0][0]
+	)
+	if str(frappe.db.get_value("CRM Customer", customer, "next_follow_up_date") or "") != str(earliest or ""):
+		frappe.db.set_value("CRM Customer", customer, "next_follow_up_date", earliest, update_modified=False)

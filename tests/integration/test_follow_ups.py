@@ -68,3 +68,64 @@ def test_satisfaction_rolls_up_and_is_validated():
 	with pytest.raises(frappe.ValidationError, match="Satisfaction is 1 to 5"):
 		interaction(cust, satisfaction=7)
 	assert frappe.db.count("Customer Interaction", {"customer": cust}) == 3
+
+
+def next_follow_up(cust):
+	value = frappe.db.get_value("CRM Customer", cust, "next_follow_up_date")
+	return str(value) if value else None
+
+
+def test_next_follow_up_is_the_earliest_open_follow_up_when_saved():
+	cust = factories.customer()
+	assert next_follow_up(cust) is None
+	interaction(cust, follow_up_date=add_days(nowdate(), 9))
+	assert next_follow_up(cust) == add_days(nowdate(), 9)
+	interaction(cust, follow_up_date=add_days(nowdate(), 4))
+	interaction(cust)  # no follow-up: does not count
+	assert next_follow_up(cust) == add_days(nowdate(), 4)
+
+
+def test_next_follow_up_moves_on_when_the_follow_up_is_done():
+	cust = factories.customer()
+	early = interaction(cust, follow_up_date=add_days(nowdate(), 2))
+	late = interaction(cust, follow_up_date=add_days(nowdate(), 6))
+	early.follow_up_done = 1
+	early.save()
+	assert next_follow_up(cust) == add_days(nowdate(), 6)
+	late.follow_up_done = 1
+	late.save()
+	assert next_follow_up(cust) is None
+	early.follow_up_done = 0  # reopened
+	early.save()
+	assert next_follow_up(cust) == add_days(nowdate(), 2)
+
+
+def test_next_follow_up_follows_a_moved_follow_up():
+	cust = factories.customer()
+	doc = interaction(cust, follow_up_date=add_days(nowdate(), 3))
+	interaction(cust, follow_up_date=add_days(nowdate(), 8))
+	doc.follow_up_date = add_days(nowdate(), 12)
+	doc.save()
+	assert next_follow_up(cust) == add_days(nowdate(), 8)
+	doc.follow_up_date = add_days(nowdate(), 1)
+	doc.save()
+	assert next_follow_up(cust) == add_days(nowdate(), 1)
+
+
+def test_next_follow_up_forgets_a_deleted_interaction():
+	cust = factories.customer()
+	doc = interaction(cust, follow_up_date=add_days(nowdate(), 2))
+	interaction(cust, follow_up_date=add_days(nowdate(), 7))
+	doc.delete()
+	assert next_follow_up(cust) == add_days(nowdate(), 7)
+	frappe.get_doc("Customer Interaction", {"customer": cust}).delete()
+	assert next_follow_up(cust) is None
+
+
+def test_next_follow_up_is_a_working_list_filter():
+	cust = factories.customer()
+	interaction(cust, follow_up_date=add_days(nowdate(), 1))
+	due_soon = frappe.get_list(
+		"CRM Customer", filters={"next_follow_up_date": ("<=", add_days(nowdate(), 1))}, pluck="name"
+	)
+	assert cust in due_soon

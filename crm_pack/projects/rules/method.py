@@ -26,6 +26,8 @@ class PhaseTemplate:
 	# requirements added after this phase is completed count as scope change
 	is_baseline: bool = False
 	is_data_migration: bool = False
+	# completing it is the go-live: the project's actual go-live date, status Live
+	is_go_live: bool = False
 
 
 TEMPLATES: dict[str, tuple[PhaseTemplate, ...]] = {
@@ -60,6 +62,7 @@ TEMPLATES: dict[str, tuple[PhaseTemplate, ...]] = {
 			_("Go-live"),
 			1,
 			(_("Cut-over plan outside the busiest business period"), _("Support owner after go-live named")),
+			is_go_live=True,
 		),
 	),
 	COURSE: (
@@ -88,39 +91,47 @@ TEMPLATES: dict[str, tuple[PhaseTemplate, ...]] = {
 			2,
 			(_("Control totals reconciled"), _("Switch from the old front-office system done")),
 			is_data_migration=True,
+			is_go_live=True,
 		),
 	),
 }
 
 # From the texts' checklist of implementation risks (CRM实施方案 篇十): 11 management,
-# 4 business and 6 technical questions, each phrased as the risk to watch.
-RISK_CHECKLIST: dict[str, tuple[str, ...]] = {
+# 4 business and 6 technical questions, each phrased as the risk to watch, with the
+# likelihood and impact (1-5) a new register starts from, read from what the text says
+# of each: management is "the first factor of success or failure" and top management's
+# support comes first; redefining and growing scope is "one of the biggest risks of the
+# whole project"; unclear core processes undermine "the basis of all the work"; a failed
+# cut-over "is not recovered in a day or two"; without upkeep the system "slowly goes
+# unused". Seeds stay below the high-risk mark (15): what is high on this project is the
+# manager's assessment, not the checklist's.
+RISK_CHECKLIST: dict[str, tuple[tuple[str, int, int], ...]] = {
 	"Management": (
-		_("Top management does not fully support the project or the change"),
-		_("No suitable project manager or internal project team"),
-		_("Project team lacks members from the main business departments"),
-		_("Related departments do not support the project team"),
-		_("Team members do not understand CRM or the internal processes"),
-		_("No clear schedule, no buffer and no fallback plan"),
-		_("No decision makers named for business, technical and overall questions"),
-		_("No sensible plan for training, cut-over and roll-out"),
-		_("No maintenance and continuous improvement after go-live"),
-		_("The implementer's team lacks ability or resources"),
-		_("No success measures set for the implementation"),
+		(_("Top management does not fully support the project or the change"), 3, 4),
+		(_("No suitable project manager or internal project team"), 2, 4),
+		(_("Project team lacks members from the main business departments"), 3, 3),
+		(_("Related departments do not support the project team"), 2, 3),
+		(_("Team members do not understand CRM or the internal processes"), 3, 2),
+		(_("No clear schedule, no buffer and no fallback plan"), 3, 3),
+		(_("No decision makers named for business, technical and overall questions"), 3, 3),
+		(_("No sensible plan for training, cut-over and roll-out"), 2, 5),
+		(_("No maintenance and continuous improvement after go-live"), 4, 3),
+		(_("The implementer's team lacks ability or resources"), 2, 3),
+		(_("No success measures set for the implementation"), 3, 2),
 	),
 	"Business": (
-		_("Scope redefined and growing again and again"),
-		_("Core business processes are unclear"),
-		_("Expecting too much consulting from the vendor"),
-		_("No mechanism to collect and refine business requirements"),
+		(_("Scope redefined and growing again and again"), 4, 3),
+		(_("Core business processes are unclear"), 2, 5),
+		(_("Expecting too much consulting from the vendor"), 3, 2),
+		(_("No mechanism to collect and refine business requirements"), 2, 2),
 	),
 	"Technical": (
-		_("The technology is immature or does not fit real needs"),
-		_("The solution is unproven: no reference case and no real test"),
-		_("Integration design not feasible or not tested"),
-		_("Network, bandwidth or hardware not ready on time"),
-		_("Other systems' technical staff not available on time"),
-		_("The implementer cannot resolve system problems"),
+		(_("The technology is immature or does not fit real needs"), 2, 4),
+		(_("The solution is unproven: no reference case and no real test"), 2, 3),
+		(_("Integration design not feasible or not tested"), 3, 3),
+		(_("Network, bandwidth or hardware not ready on time"), 2, 2),
+		(_("Other systems' technical staff not available on time"), 3, 2),
+		(_("The implementer cannot resolve system problems"), 1, 4),
 	),
 }
 
@@ -138,7 +149,14 @@ def plan_phases(template: str, start: dt.date, go_live: dt.date | None = None) -
 		if i == len(phases) - 1 and go_live and go_live >= start:
 			end = go_live
 		end = max(end, cursor)
-		rows.append({"phase_name": phase.name, "planned_start_date": cursor, "planned_end_date": end})
+		rows.append(
+			{
+				"phase_name": phase.name,
+				"status": "Not Started",
+				"planned_start_date": cursor,
+				"planned_end_date": end,
+			}
+		)
 		cursor = end + dt.timedelta(days=1)
 	return rows
 
@@ -149,9 +167,9 @@ def gate_items(template: str) -> list[dict]:
 
 def seed_risks() -> list[dict]:
 	return [
-		{"risk": risk, "category": category, "likelihood": 3, "impact": 3, "status": "Open"}
+		{"risk": risk, "category": category, "likelihood": likelihood, "impact": impact, "status": "Open"}
 		for category, risks in RISK_CHECKLIST.items()
-		for risk in risks
+		for risk, likelihood, impact in risks
 	]
 
 

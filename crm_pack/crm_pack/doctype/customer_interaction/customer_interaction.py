@@ -46,18 +46,29 @@ class CustomerInteraction(Document):
 			self.follow_up_done_on = None
 
 	def on_update(self):
+		# read before sync_assignment: its db_set loads the just-saved row as "before save"
+		before = self.get_doc_before_save()
+		changed = {
+			f: self.has_value_changed(f)
+			for f in ("satisfaction", "customer", "follow_up_date", "follow_up_done")
+		}
 		follow_ups.sync_assignment(self)
-		if self.has_value_changed("satisfaction") or self.has_value_changed("customer"):
+		moved_from = before.customer if before and before.customer != self.customer else None
+		if changed["satisfaction"] or changed["customer"]:
 			follow_ups.roll_up_satisfaction(self.customer)
-			before = self.get_doc_before_save()
-			if before and before.customer != self.customer:
-				follow_ups.roll_up_satisfaction(before.customer)
+			if moved_from:
+				follow_ups.roll_up_satisfaction(moved_from)
+		if changed["follow_up_date"] or changed["follow_up_done"] or changed["customer"]:
+			follow_ups.roll_up_next_follow_up(self.customer)
+			if moved_from:
+				follow_ups.roll_up_next_follow_up(moved_from)
 
 	def on_trash(self):
 		follow_ups.close_assignment(self)
 
 	def after_delete(self):
 		follow_ups.roll_up_satisfaction(self.customer)
+		follow_ups.roll_up_next_follow_up(self.customer)
 
 	def validate_reference_belongs_to_customer(self):
 		if not (self.reference_doctype and self.reference_name):

@@ -4,7 +4,7 @@ from frappe.model.document import Document
 from frappe.utils import getdate, now_datetime, nowdate
 
 from crm_pack.projects import measures
-from crm_pack.projects.rules import backlog, gates, health, method
+from crm_pack.projects.rules import backlog, gates, health, method, progress
 from crm_pack.projects.rules.project_checks import Row, check_project, risk_score
 from crm_pack.utils import texts
 from crm_pack.utils.validation import throw_problems
@@ -30,7 +30,6 @@ class ImplementationProject(Document):
 			start = _date(self.planned_start_date) or getdate(nowdate())
 			for row in method.plan_phases(template, start, _date(self.planned_go_live_date)):
 				self.append("phases", row)
-			self.current_phase = self.current_phase or self.phases[0].phase_name
 			# checklists belong to the template's phases; hand-made phases bring their own
 			if not self.gate_items:
 				for row in method.gate_items(template):
@@ -40,6 +39,8 @@ class ImplementationProject(Document):
 				self.append("risks", {**row, "risk_owner": self.project_manager})
 
 	def validate(self):
+		self.take_gantt_move()
+		self.follow_phases()
 		rows = [
 			Row(table, row.idx, {k: _date(v) if k.endswith("_date") else v for k, v in row.as_dict().items()})
 			for table in CHILD_TABLES
@@ -63,6 +64,62 @@ class ImplementationProject(Document):
 		self.measure_control_totals()
 		throw_problems(self.gate_problems())
 		self.update_health()
+		self.gantt_start_date = self.actual_start_date or self.planned_start_date
+		self.gantt_end_date = self.actual_go_live_date or self.planned_go_live_date
+
+	def take_gantt_move(self):
+		"""A bar dragged on the Gantt (or Calendar) writes the shown dates: where nothing has
+		happened yet, that moves the plan; actual dates are history and stay."""
+		before = self.get_doc_before_save()
+		if not before:
+			return
+		for shown, planned, actual in (
+			("gantt_start_date", "planned_start_date", "actual_start_date"),
+			("gantt_end_date", "planned_go_live_date", "actual_go_live_date"),
+		):
+			if _date(self.get(shown)) != _date(before.get(shown)) and not self.get(actual):
+				self.set(planned, self.get(shown))
+
+	def phase_states(self) -> list[progress.PhaseState]:
+		return [
+			progress.PhaseState(
+				p.phase_name,
+				p.status,
+				_date(p.actual_start_date),
+				_date(p.actual_end_date),
+				bool((t := method.phase_template(self.method, p.phase_name)) and t.is_go_live),
+			)
+			for p in self.phases
+		]
+
+	def follow_phases(self):
+		"""Current phase, status and actual dates follow the phases (projects/rules/progress.py)."""
+		states = self.phase_states()
+		if not states:
+			return
+		# a person (or the phase Kanban, or an import of a running project) put the project in a phase
+		before = self.get_doc_before_save()
+		chosen = (
+			self.current_phase if (before.current_phase if before else None) != self.current_phase else None
+		)
+		result = progress.follow_phases(
+			states,
+			self.status,
+			_date(self.actual_start_date),
+			_date(self.actual_go_live_date),
+			getdate(nowdate()),
+			chosen,
+		)
+		for row, state in zip(self.phases, states, strict=True):
+			row.status, row.actual_start_date, row.actual_end_date = (
+				state.status,
+				state.actual_start,
+				state.actual_end,
+			)
+		self.current_phase = result.current_phase
+		self.status = result.status
+		self.actual_start_date = result.actual_start
+		self.actual_go_live_date = result.actual_go_live
 
 	def validate_sales_order(self):
 		if not self.sales_order:
