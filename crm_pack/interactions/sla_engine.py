@@ -49,6 +49,7 @@ def _engine_runs_here(doc) -> bool:
 		or flags.in_install
 		or flags.in_setup_wizard
 		or not doc.meta.has_field("service_level_agreement")
+		or doc.doctype not in _engine().get_documents_with_active_service_level_agreement()
 	)
 
 
