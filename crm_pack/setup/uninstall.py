@@ -111,7 +111,9 @@ def remove_references(doctypes: list[str], roles: tuple[str, ...]) -> dict[str, 
 				# our doctypes' own definition rows go with the doctypes (frappe's uninstall)
 				condition = condition & table.parent.notin(doctypes)
 			# a role is deleted from a list of roles or a permission rule, unlinked elsewhere
-			if frappes and (kind == "doctype" or meta.istable or meta.name == "Custom DocPerm"):
+			if kind == "row of ours" or (
+				frappes and (kind == "doctype" or meta.istable or meta.name == "Custom DocPerm")
+			):
 				to_delete.append(condition)
 			elif fields:
 				query = frappe.qb.update(table).where(condition)
@@ -155,7 +157,7 @@ def _tables(ours: set[str]):
 
 
 def _pointers(meta, ours: set[str], roles: tuple[str, ...]) -> list[tuple]:
-	"""(condition, fields that hold the pointer) for each way `meta`'s rows can point at us."""
+	"""(condition, fields that hold the pointer, kind) for each way `meta`'s rows can point at us."""
 	table = frappe.qb.DocType(meta.name)
 	doctypes = list(ours)
 	columns = set(frappe.db.get_table_columns(meta.name))
@@ -176,5 +178,6 @@ def _pointers(meta, ours: set[str], roles: tuple[str, ...]) -> list[tuple]:
 		elif df.options == "Role" and roles:
 			found.append((table[df.fieldname].isin(list(roles)), [df.fieldname], "role"))
 	if meta.istable and "parenttype" in columns:
-		found.append((table.parenttype.isin(doctypes), [], "doctype"))
+		# a row of a table on one of our records, whichever app's child table it is
+		found.append((table.parenttype.isin(doctypes), [], "row of ours"))
 	return found
