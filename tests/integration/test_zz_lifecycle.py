@@ -39,6 +39,11 @@ def bench(*args):
 		timeout=900,
 	)
 	assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+	# this process's view of the apps: frappe keeps the hooks it read in the request cache
+	# (which clear_cache empties only after reading them again) and in doc_events_hooks
+	if hasattr(frappe.local, "request_cache"):
+		frappe.local.request_cache.clear()
+	frappe.local.doc_events_hooks = None
 	frappe.clear_cache()
 	return result.stdout
 
