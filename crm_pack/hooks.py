@@ -14,6 +14,7 @@ export_python_type_annotations = True
 after_install = "crm_pack.setup.install.after_install"
 after_migrate = "crm_pack.setup.install.after_migrate"
 before_uninstall = "crm_pack.setup.uninstall.before_uninstall"
+after_uninstall = "crm_pack.setup.uninstall.after_uninstall"
 
 # Records crm_pack ships that users do not edit; frappe imports them on install and migrate.
 fixtures = [

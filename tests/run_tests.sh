@@ -89,6 +89,19 @@ if [ ! -f "$bench/sites/$site/site_config.json" ]; then
 	bench_cli --site "$site" execute erpnext.setup.utils.before_tests || exit 1
 	bench_cli --site "$site" set-config allow_tests true || exit 1
 fi
+# As `bench run-tests`: a site without allow_tests is someone's real data (the lifecycle
+# test uninstalls crm_pack there), so nothing below touches it.
+allow_tests=$(cd "$bench/sites" && "$bench/env/bin/python" -c '
+import json, pathlib, sys
+conf = {}
+for path in ("common_site_config.json", sys.argv[1] + "/site_config.json"):
+	if pathlib.Path(path).exists():
+		conf.update(json.loads(pathlib.Path(path).read_text() or "{}"))
+print(1 if conf.get("allow_tests") else 0)' "$site")
+if [ "$allow_tests" != 1 ]; then
+	log "refusing to run: $site does not allow tests (set it with: bench --site $site set-config allow_tests true)"
+	exit 1
+fi
 if ! bench_cli --site "$site" list-apps 2>/dev/null | grep -q '^crm_pack'; then
 	log "installing crm_pack on $site"
 	bench_cli --site "$site" install-app crm_pack || exit 1

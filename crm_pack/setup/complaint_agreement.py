@@ -1,29 +1,36 @@
 """The default complaint agreement on ERPNext's Service Level Agreement engine, made
 once on install and removed on uninstall. It is a record the business edits (Support
-→ Service Level Agreement), so an existing one is never overwritten."""
+→ Service Level Agreement), so an existing one is never overwritten.
+
+Support Settings is left as it is: its tracking switch is site-wide (ERPNext's Issue
+too), and complaints get the engine either way (interactions/sla_engine.py)."""
 
 import datetime as dt
 
 import frappe
 from frappe import _
 
+from crm_pack.interactions import sla_engine
 from crm_pack.interactions.service_levels import SLA_NAME
 
 HOLIDAY_LIST = "CRM Pack Service Calendar"
 # priority: (response hours, resolution hours) — "reply within 24 hours", not "reply quickly"
 TARGETS = {"High": (4, 24), "Medium": (24, 72), "Low": (48, 120)}
 WORKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+# marks the Issue Priorities crm_pack made (a set-up site has ERPNext's own), so uninstall
+# removes only those
+OWN_PRIORITY = "Added by CRM Pack for complaint service levels; removed when CRM Pack is uninstalled."
 
 
 def ensure_complaint_sla() -> str | None:
 	"""Creates the default complaint agreement once; an existing one is left as the business set it."""
 	if frappe.db.exists("Service Level Agreement", {"document_type": "Customer Interaction"}):
 		return None
-	# ERPNext applies agreements only while SLA tracking is on (Support Settings).
-	frappe.db.set_single_value("Support Settings", "track_service_level_agreement", 1)
 	for priority in TARGETS:
 		if not frappe.db.exists("Issue Priority", priority):
-			frappe.get_doc({"doctype": "Issue Priority", "name": priority}).insert(ignore_permissions=True)
+			frappe.get_doc(
+				{"doctype": "Issue Priority", "name": priority, "description": OWN_PRIORITY}
+			).insert(ignore_permissions=True)
 	sla = frappe.get_doc(
 		{
 			"doctype": "Service Level Agreement",
@@ -53,11 +60,7 @@ def ensure_complaint_sla() -> str | None:
 	)
 	sla.insert(ignore_permissions=True)
 	# ERPNext caches which doctypes have an agreement; ours must be in that list at once.
-	from erpnext.support.doctype.service_level_agreement.service_level_agreement import (
-		set_documents_with_active_service_level_agreement,
-	)
-
-	set_documents_with_active_service_level_agreement()
+	sla_engine.refresh_agreement_doctypes()
 	return sla.name
 
 
@@ -90,11 +93,18 @@ def remove_complaint_sla() -> None:
 	for name in frappe.get_all(
 		"Service Level Agreement", {"document_type": "Customer Interaction"}, pluck="name"
 	):
-		frappe.delete_doc("Service Level Agreement", name, ignore_permissions=True, force=True)
+		frappe.delete_doc(
+			"Service Level Agreement", name, ignore_permissions=True, force=True, delete_permanently=True
+		)
 	for name in frappe.get_all("Custom Field", {"dt": "Customer Interaction"}, pluck="name"):
-		frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
+		frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True, delete_permanently=True)
 	if frappe.db.exists("Holiday List", HOLIDAY_LIST):
-		frappe.delete_doc("Holiday List", HOLIDAY_LIST, ignore_permissions=True, force=True)
-	if not frappe.db.count("Service Level Agreement"):
-		# nothing left to track: leave Support Settings as a site without agreements has it
-		frappe.db.set_single_value("Support Settings", "track_service_level_agreement", 0)
+		frappe.delete_doc(
+			"Holiday List", HOLIDAY_LIST, ignore_permissions=True, force=True, delete_permanently=True
+		)
+	for name in frappe.get_all("Issue Priority", {"description": OWN_PRIORITY}, pluck="name"):
+		try:
+			frappe.delete_doc("Issue Priority", name, ignore_permissions=True, delete_permanently=True)
+		except frappe.LinkExistsError:
+			pass  # an Issue or another agreement uses it now: it is the business's
+	sla_engine.refresh_agreement_doctypes()

@@ -65,4 +65,5 @@ def ensure_phase_board(board_name: str, template: str) -> str:
 def remove_desk_records() -> None:
 	"""For before_uninstall: the boards point at a doctype that is about to go."""
 	for board_name in BOARDS.values():
-		frappe.delete_doc_if_exists("Kanban Board", board_name)
+		if frappe.db.exists("Kanban Board", board_name):
+			frappe.delete_doc("Kanban Board", board_name, ignore_permissions=True, delete_permanently=True)

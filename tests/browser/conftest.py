@@ -76,6 +76,9 @@ def site_data():
 	frappe.init(site=SITE, sites_path=str(SITES_PATH))
 	frappe.connect()
 	try:
+		from tests.integration.conftest import refuse_without_allow_tests
+
+		refuse_without_allow_tests(frappe)
 		frappe.set_user("Administrator")
 		from tests.browser import data
 

@@ -18,6 +18,16 @@ AVAILABLE = (SITES_PATH / SITE / "site_config.json").exists()
 REASON = f"no Frappe site {SITE} in {BENCH}: set CRM_PACK_BENCH / CRM_PACK_SITE to run integration tests"
 
 
+def refuse_without_allow_tests(frappe) -> None:
+	"""As `bench run-tests`: a site without allow_tests holds someone's real data, and these
+	tests commit, merge customers and uninstall crm_pack."""
+	if not frappe.conf.allow_tests:
+		pytest.fail(
+			f"{SITE} does not allow tests (set it with: bench --site {SITE} set-config allow_tests true)",
+			pytrace=False,
+		)
+
+
 def pytest_ignore_collect(collection_path, config):
 	if not AVAILABLE and collection_path.name.startswith("test_"):
 		return True
@@ -43,6 +53,7 @@ def frappe_site():
 	cwd = os.getcwd()
 	os.chdir(SITES_PATH)  # frappe resolves its logs folder from the working directory
 	frappe.init(site=SITE, sites_path=str(SITES_PATH))
+	refuse_without_allow_tests(frappe)
 	frappe.connect()
 	frappe.flags.in_test = True
 	frappe.set_user("Administrator")

@@ -3,13 +3,14 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_datetime, getdate, now_datetime, nowdate
 
-from crm_pack.interactions import complaint_costs, follow_ups
+from crm_pack.interactions import complaint_costs, follow_ups, sla_engine
 from crm_pack.interactions.rules.interaction_checks import check_interaction
 from crm_pack.utils.validation import throw_problems
 
 
 class CustomerInteraction(Document):
 	def validate(self):
+		sla_engine.remember(self)
 		throw_problems(
 			check_interaction(
 				interaction_datetime=get_datetime(self.interaction_datetime)
@@ -38,6 +39,10 @@ class CustomerInteraction(Document):
 				and not self.get("first_responded_on")
 			):
 				self.first_responded_on = now_datetime()
+
+	def before_save(self):
+		# after every validate hook, ERPNext's SLA engine's included (sla_engine.py)
+		sla_engine.apply(self)
 
 	def stamp_follow_up_done(self):
 		if self.follow_up_done and not self.follow_up_done_on:
