@@ -13,7 +13,7 @@ whichever job) saved last, and flip between Chinese and English on a shared site
   text, translated too) or plain text (data, such as an item group's name, shown as
   it is).
 
-No frappe import: the site binds translation and formatting (crm_pack/utils/texts.py).
+No frappe import: the site binds translation and formatting (crm_pack/utils/rendered_texts.py).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from frappe import _
 from frappe.utils import escape_html, fmt_money, format_date
 from markupsafe import Markup
 
-from crm_pack.utils import texts
+from crm_pack.utils import rendered_texts as texts
 from crm_pack.utils.html import escape_once
 
 PROFILE_FIELDS = (

@@ -8,7 +8,7 @@ from frappe.utils import getdate, nowdate
 
 # English sources, written in their reader's language by texts.for_user
 from crm_pack.problems import _
-from crm_pack.utils import texts
+from crm_pack.utils import rendered_texts as texts
 
 
 def sync_assignment(interaction) -> None:

@@ -18,7 +18,7 @@ from crm_pack.interactions.rules.interaction_checks import check_service_level_t
 
 # English sources, written in each manager's language by texts.for_user
 from crm_pack.problems import Label, _
-from crm_pack.utils import texts
+from crm_pack.utils import rendered_texts as texts
 from crm_pack.utils.validation import throw_problems
 
 SLA_NAME = "CRM Complaints"

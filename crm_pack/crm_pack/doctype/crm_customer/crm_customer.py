@@ -3,7 +3,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from crm_pack.relationship.rules.record_checks import check_customer
-from crm_pack.utils import texts
+from crm_pack.utils import rendered_texts as texts
 from crm_pack.utils.validation import throw_problems
 
 

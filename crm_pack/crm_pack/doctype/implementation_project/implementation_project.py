@@ -6,7 +6,7 @@ from frappe.utils import getdate, now_datetime, nowdate
 from crm_pack.projects import measures
 from crm_pack.projects.rules import backlog, gates, health, method, progress
 from crm_pack.projects.rules.project_checks import Row, check_project, risk_score
-from crm_pack.utils import texts
+from crm_pack.utils import rendered_texts as texts
 from crm_pack.utils.validation import throw_problems
 
 CHILD_TABLES = ("phases", "requirements", "risks", "training_sessions")

@@ -4,8 +4,8 @@ import frappe
 from frappe import _
 
 from crm_pack.analytics.report_state import not_run_yet_message
+from crm_pack.utils.rendered_texts import render_field
 from crm_pack.utils.report_columns import column, customer_columns
-from crm_pack.utils.texts import render_field
 
 PARTS = (
 	("clv_base_profit", "CLV 1: Base Profit"),

@@ -3,8 +3,8 @@
 import frappe
 from frappe import _
 
+from crm_pack.utils.rendered_texts import render_field
 from crm_pack.utils.report_columns import column
-from crm_pack.utils.texts import render_field
 
 FIELDS = (
 	"name",
