@@ -146,11 +146,11 @@ def payment(invoice, amount: float | None = None, posting_date=None):
 	return pe
 
 
-def advance_payment(cust: str, amount: float):
+def advance_payment(cust: str, amount: float, company_name: str | None = None):
 	"""A payment received with no invoice to allocate it to."""
 	from erpnext.accounts.party import get_party_account
 
-	comp = company()
+	comp = company_name or company()
 	cash = frappe.get_cached_value("Company", comp, "default_cash_account")
 	pe = frappe.get_doc(
 		{

@@ -78,7 +78,7 @@ def test_randomised_operations_over_two_companies_end_with_zero_differences():
 
 	def advance():
 		a = rnd.choice(local_accounts())
-		advances.append((a, _advance(a, rnd.randrange(10, 300))))
+		advances.append((a, factories.advance_payment(a.customer, rnd.randrange(10, 300), a.company)))
 
 	def reconcile():
 		a, pe = rnd.choice(advances)
@@ -233,31 +233,6 @@ def _differences(customers, companies) -> dict:
 		if any(abs(stored[f] - headline[f]) > 0.011 * max(1, len(rows)) for f in FIGURES):
 			out[(cust, "headline")] = (stored, headline)
 	return out
-
-
-def _advance(a: Account, amount: float):
-	from erpnext.accounts.party import get_party_account
-
-	cash = frappe.get_cached_value("Company", a.company, "default_cash_account")
-	pe = frappe.get_doc(
-		{
-			"doctype": "Payment Entry",
-			"payment_type": "Receive",
-			"company": a.company,
-			"party_type": "Customer",
-			"party": a.customer,
-			"paid_from": get_party_account("Customer", a.customer, a.company),
-			"paid_to": cash,
-			"paid_amount": amount,
-			"received_amount": amount,
-			"reference_no": f"CRM-ADV-{frappe.generate_hash(length=6)}",
-			"reference_date": nowdate(),
-		}
-	)
-	pe.insert(ignore_permissions=True)
-	pe.submit()
-	books.settle()
-	return pe
 
 
 def _reconcile(a: Account, invoice, pe) -> bool:
