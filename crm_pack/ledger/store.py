@@ -45,6 +45,11 @@ STATE_FIELDS = (
 	"company_balances_digest",
 	"ledger_companies",
 	*HEADER_FIELDS,
+	# payment follow-up state, read here so the sequence costs nothing for others
+	# (credit_control/sequence.STATE_FIELDS)
+	"collection_level",
+	"orders_stopped",
+	"open_promise_amount",
 )
 
 

@@ -44,6 +44,8 @@ class LevelRule:
 	title: str = ""
 	dunning_type: str | None = None
 	stop_new_orders: bool = False
+	email_template: str | None = None
+	attach_statement: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,8 @@ def sorted_levels(rows: Iterable[dict]) -> list[LevelRule]:
 			title=r.get("title") or "",
 			dunning_type=r.get("dunning_type") or None,
 			stop_new_orders=bool(r.get("stop_new_orders")),
+			email_template=r.get("email_template") or None,
+			attach_statement=bool(r.get("attach_statement")),
 		)
 		for i, r in enumerate(ordered, start=1)
 	]
