@@ -221,18 +221,24 @@ def render_email(template: str | None, context: dict, lang: str) -> tuple[str, s
 		body = tpl.response_html if tpl.use_html else tpl.response
 		return frappe.render_template(tpl.subject, context), frappe.render_template(body or "", context)
 	t = lambda s: frappe._(s, lang=lang)  # noqa: E731
+	esc = frappe.utils.escape_html
+	money = context["overdue_amount_formatted"]
 	lines = "".join(
-		f"<tr><td>{frappe.utils.escape_html(i['name'])}</td><td>{formatdate(i['due_date'])}</td>"
-		f"<td style='text-align:right'>{fmt_money(i['outstanding'], currency=context['currency'])}</td></tr>"
+		"<tr><td>{}</td><td>{}</td><td style='text-align:right'>{}</td></tr>".format(
+			esc(i["name"]),
+			formatdate(i["due_date"]),
+			fmt_money(i["outstanding"], currency=context["currency"]),
+		)
 		for i in context["invoices"]
 	)
-	subject = t("Payment reminder: {0} overdue").format(context["overdue_amount_formatted"])
-	body = (
-		f"<p>{t('Dear {0},').format(frappe.utils.escape_html(context.get('customer_name') or ''))}</p>"
-		f"<p>{t('According to our records the following invoices of {0} are overdue:').format(frappe.utils.escape_html(context['company']))}</p>"
-		f"<table><tr><th>{t('Invoice')}</th><th>{t('Due Date')}</th><th>{t('Outstanding')}</th></tr>{lines}</table>"
-		f"<p>{t('Please pay {0} or tell us when you will pay.').format(context['overdue_amount_formatted'])}</p>"
+	subject = t(_("Payment reminder: {0} overdue")).format(money)
+	dear = t(_("Dear {0},")).format(esc(context.get("customer_name") or ""))
+	intro = t(_("According to our records the following invoices of {0} are overdue:")).format(
+		esc(context["company"])
 	)
+	head = "".join(f"<th>{t(label)}</th>" for label in (_("Invoice"), _("Due Date"), _("Outstanding")))
+	ask = t(_("Please pay {0} or tell us when you will pay.")).format(money)
+	body = f"<p>{dear}</p><p>{intro}</p><table><tr>{head}</tr>{lines}</table><p>{ask}</p>"
 	return subject, body
 
 
