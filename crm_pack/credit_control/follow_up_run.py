@@ -9,8 +9,12 @@
    (steps.py). More than one chunk goes to the long queue, one job per chunk with a job
    id of the day, so a second run while they wait adds nothing.
 3. Each customer is worked in a savepoint: one customer's failure (a Dunning ERPNext
-   refuses, a template that does not render) is logged and undone, the others go on, and
-   the customer is tried again tomorrow.
+   refuses, a template that does not render, no outgoing email account) is logged and
+   undone, the others go on, and the customer is tried again tomorrow. A customer whose
+   level moved is committed at once, so its CRM Customer row is locked only for its own
+   step (a user's invoice for that customer never waits for a whole chunk). A payment
+   committed after the chunk was read is seen by the next run (the sequence is reset by
+   the payment's own refresh, or by the next run, whichever comes later).
 
 Nothing is sent twice: the level, the Dunning, the Payment Reminder and the Email Queue
 row of a step commit together, and a customer already at the level due takes no step (a
@@ -145,6 +149,9 @@ def run_chunk(customers: list[str], on_date: dt.date, *, commit: bool = False) -
 		frappe.db.release_savepoint(savepoint)
 		counts["steps"] += taken
 		counts["changed"] += int(taken > 0 or decision.level != current)
+		if commit and (taken or decision.level != current):
+			# the CRM Customer row is locked only for this customer's step, not the chunk's
+			frappe.db.commit()
 	disputes_changed = [
 		c for c in customers if disputes.get(c) or flt((states.get(c) or {}).get("disputed_amount"))
 	]
