@@ -285,4 +285,13 @@ def statement_file(customer: str, company: str, on_date) -> dict | None:
 			customer,
 		)
 		return None
-	return statement_attachment(customer, company, to_date=on_date)
+	try:
+		return statement_attachment(customer, company, to_date=on_date)
+	except Exception:
+		# the reminder and its Dunning still go; a statement that cannot be rendered is logged
+		frappe.log_error(
+			title=f"crm_pack: statement of account not attached for {customer}",
+			reference_doctype="Customer",
+			reference_name=customer,
+		)
+		return None
