@@ -221,3 +221,38 @@ def test_two_companies_in_two_currencies_each_get_their_own_step_at_accounts_rec
 			round(sum(i.outstanding_amount for i in doc.invoices), 2)
 			== books.receivable(cust, company)["overdue_amount"]
 		)
+
+
+def test_one_customers_failure_is_logged_the_others_go_on_and_the_rerun_takes_only_what_is_missing():
+	first, second = customer_with_email(), customer_with_email()
+	for cust in (first, second):
+		overdue_invoice(cust, 100, 3)
+	# a template that fails for one customer only, as a real one can
+	template = frappe.get_doc(
+		{
+			"doctype": "Email Template",
+			"name": f"CRM Pack Reminder {frappe.generate_hash(length=6)}",
+			"subject": "Reminder {% if customer_name == '" + second + "' %}{{ 1 / 0 }}{% endif %}",
+			"response": "Please pay {{ overdue_amount_formatted }}.",
+		}
+	).insert(ignore_permissions=True)
+	configure(
+		[
+			{
+				"days_overdue": 1,
+				"title": "Friendly reminder",
+				"channel": "Email",
+				"email_template": template.name,
+			}
+		]
+	)
+	counts = run(first, second)
+	assert (counts["steps"], counts["failed"]) == (1, 1)
+	assert (state(first).collection_level, state(second).collection_level) == (1, 0)
+	assert reminders(second) == [] and emails(second) == []  # its half-taken step was undone
+	assert frappe.db.exists("Error Log", {"method": f"crm_pack: payment follow-up failed for {second}"})
+	frappe.db.set_value("Email Template", template.name, "subject", "Reminder")
+	counts = run(first, second)
+	assert (counts["steps"], counts["failed"]) == (1, 0)
+	assert len(emails(first)) == 1 and len(emails(second)) == 1
+	assert "Please pay $ 100.00." in emails(second)[0].message  # the level's template, rendered

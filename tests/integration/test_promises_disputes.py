@@ -174,3 +174,17 @@ def test_a_dispute_needs_its_invoices():
 	cust = customer_with_email()
 	with pytest.raises(frappe.ValidationError, match="List the disputed invoices"):
 		dispute(cust, [])
+
+
+def test_resolving_the_dispute_itself_releases_its_invoices():
+	cust = customer_with_email()
+	invoice = overdue_invoice(cust, 100, 20)
+	doc = dispute(cust, [invoice])
+	run(cust)
+	assert state(cust).collection_level == 0
+	doc.reload()
+	doc.status = "Resolved"
+	doc.save()
+	assert state(cust).disputed_amount == 0
+	run(cust)
+	assert state(cust).collection_level == 2
