@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 import frappe
+from frappe.query_builder import Order
 from frappe.utils import fmt_money, formatdate, get_datetime, now_datetime
 
 from crm_pack.credit_control.rules.levels import CompanyOverdue, LevelRule
@@ -184,7 +185,7 @@ def contact_email(customer: str) -> str | None:
 		.select(contact.email_id)
 		.where((link.link_doctype == "Customer") & (link.link_name == customer))
 		.where(contact.email_id.isnotnull() & (contact.email_id != ""))
-		.orderby(contact.is_primary_contact, order=frappe.qb.desc)
+		.orderby(contact.is_primary_contact, order=Order.desc)
 		.limit(1)
 		.run()
 	)

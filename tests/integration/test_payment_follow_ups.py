@@ -256,3 +256,28 @@ def test_one_customers_failure_is_logged_the_others_go_on_and_the_rerun_takes_on
 	assert (counts["steps"], counts["failed"]) == (1, 0)
 	assert len(emails(first)) == 1 and len(emails(second)) == 1
 	assert "Please pay $ 100.00." in emails(second)[0].message  # the level's template, rendered
+
+
+def test_without_an_email_address_the_collector_calls_and_a_contact_s_address_is_used():
+	silent = factories.customer()
+	overdue_invoice(silent, 100, 3)
+	run(silent)
+	[reminder] = reminders(silent)
+	assert reminder.channel == "Phone" and emails(silent) == []
+	assert [t.allocated_to for t in open_todos(silent)] == [COLLECTOR]
+
+	reachable = factories.customer()
+	frappe.get_doc(
+		{
+			"doctype": "Contact",
+			"first_name": "Payables",
+			"email_ids": [
+				{"email_id": f"ap-{frappe.generate_hash(length=6)}@crm-pack.test", "is_primary": 1}
+			],
+			"links": [{"link_doctype": "Customer", "link_name": reachable}],
+		}
+	).insert(ignore_permissions=True)
+	overdue_invoice(reachable, 100, 3)
+	run(reachable)
+	[email] = emails(reachable)
+	assert email.recipients[0].startswith("ap-")
