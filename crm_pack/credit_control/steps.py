@@ -109,18 +109,14 @@ def _step_time(on_date: dt.date) -> dt.datetime:
 
 
 def dunning_type_for(level: LevelRule, company: str) -> str | None:
-	"""The level's Dunning Type belongs to one company; for another company the type of
-	the same title there, else that company's default type."""
+	"""The level's Dunning Type belongs to one company (ERPNext keeps its title unique
+	across companies); another company's step uses that company's default Dunning Type."""
 	if not level.dunning_type:
 		return None
-	own = frappe.db.get_value("Dunning Type", level.dunning_type, ["company", "dunning_type"], as_dict=True)
-	if not own:
-		return None
-	if own.company == company:
+	own = frappe.db.get_value("Dunning Type", level.dunning_type, "company")
+	if own == company:
 		return level.dunning_type
-	return frappe.db.get_value("Dunning Type", {"company": company, "dunning_type": own.dunning_type}) or (
-		frappe.db.get_value("Dunning Type", {"company": company, "is_default": 1})
-	)
+	return frappe.db.get_value("Dunning Type", {"company": company, "is_default": 1})
 
 
 def make_dunnings(customer: str, company: str, level: LevelRule, invoices: list[str], on_date) -> list[str]:
@@ -132,8 +128,8 @@ def make_dunnings(customer: str, company: str, level: LevelRule, invoices: list[
 		if level.dunning_type and invoices:
 			frappe.log_error(
 				title=f"crm_pack: no Dunning Type for company {company}",
-				message=f"Level {level.number} names Dunning Type {level.dunning_type}; "
-				f"company {company} has none of that title and no default type.",
+				message=f"Level {level.number} names Dunning Type {level.dunning_type} of another company; "
+				f"company {company} has no default Dunning Type, so no Dunning was made for it.",
 			)
 		return []
 	from erpnext.accounts.doctype.dunning.dunning import get_dunning_letter_text

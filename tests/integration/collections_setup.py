@@ -14,7 +14,7 @@ COLLECTOR = "crm.user@crm-pack.test"
 DUNNING_FEE = 15.0
 
 
-def dunning_type(company=None, fee=DUNNING_FEE, title="CRM Pack Test Notice") -> str:
+def dunning_type(company=None, fee=DUNNING_FEE, title="CRM Pack Test Notice", is_default=0) -> str:
 	company = company or factories.company()
 	abbr = frappe.get_cached_value("Company", company, "abbr")
 	name = f"{title} - {abbr}"
@@ -25,6 +25,7 @@ def dunning_type(company=None, fee=DUNNING_FEE, title="CRM Pack Test Notice") ->
 				"dunning_type": title,
 				"company": company,
 				"dunning_fee": fee,
+				"is_default": is_default,
 				"rate_of_interest": 8,
 				"income_account": frappe.get_cached_value("Company", company, "default_income_account"),
 				"cost_center": frappe.get_cached_value("Company", company, "cost_center"),

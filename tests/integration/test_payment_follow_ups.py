@@ -281,3 +281,28 @@ def test_without_an_email_address_the_collector_calls_and_a_contact_s_address_is
 	run(reachable)
 	[email] = emails(reachable)
 	assert email.recipients[0].startswith("ap-")
+
+
+def test_one_dunning_per_company_with_that_companys_dunning_type():
+	eu = factories.eu_company()
+	configure(
+		[
+			{
+				"days_overdue": 1,
+				"title": "Friendly reminder",
+				"channel": "Letter",
+				"dunning_type": dunning_type(),
+			}
+		]
+	)
+	# ERPNext keeps Dunning Type titles unique: the second company's step uses its default type
+	eu_type = dunning_type(eu, fee=9, title="CRM Pack Test Mahnung", is_default=1)
+	cust = customer_with_email()
+	overdue_invoice(cust, 100, 3)
+	factories.invoice_in(eu, cust, 70, posting_date=add_days(nowdate(), -33), due_days=30)
+	run(cust)
+	made = {d.company: d for d in dunnings(cust)}
+	assert set(made) == {factories.company(), eu}
+	assert (made[eu].dunning_type, made[eu].dunning_fee, made[eu].currency) == (eu_type, 9, "EUR")
+	assert made[eu].total_outstanding == books.receivable(cust, eu)["overdue_amount"]
+	assert made[factories.company()].dunning_fee == DUNNING_FEE
