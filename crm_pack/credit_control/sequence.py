@@ -34,17 +34,19 @@ def after_figures_written(customers, stored: dict, figures: dict) -> None:
 	watched = [n for n in customers if n in stored and n in figures and in_sequence(stored[n])]
 	if not watched:
 		return
+	minimum = max(flt(frappe.get_cached_doc("CRM Pack Settings").minimum_overdue_amount), ZERO)
+	cleared = [
+		n
+		for n in watched
+		if (cint(stored[n].get("collection_level")) or cint(stored[n].get("orders_stopped")))
+		and all(flt(cf.overdue_amount) < minimum for cf in figures[n].companies.values())
+	]
+	promised = [n for n in watched if flt(stored[n].get("open_promise_amount"))]
+	if not (cleared or promised):
+		return
 	with never_blocks("crm_pack: payment follow-up not updated after a ledger change"):
-		minimum = max(flt(frappe.get_cached_doc("CRM Pack Settings").minimum_overdue_amount), ZERO)
-		cleared = [
-			n
-			for n in watched
-			if (cint(stored[n].get("collection_level")) or cint(stored[n].get("orders_stopped")))
-			and all(flt(cf.overdue_amount) < minimum for cf in figures[n].companies.values())
-		]
 		if cleared:
 			stop(cleared)
-		promised = [n for n in watched if flt(stored[n].get("open_promise_amount"))]
 		if promised:
 			from crm_pack.credit_control import promises
 
