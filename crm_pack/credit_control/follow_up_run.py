@@ -134,7 +134,7 @@ def run_chunk(customers: list[str], on_date: dt.date, *, commit: bool = False) -
 		savepoint = "crm_pack_follow_up"
 		frappe.db.savepoint(savepoint)
 		try:
-			taken = apply(customer, state, decision, levels, currencies, s, on_date)
+			taken = apply(customer, state, decision, levels, currencies, s, on_date, broken.get(customer, []))
 		except Exception as e:
 			if frappe.db.is_deadlocked(e):
 				raise
@@ -149,7 +149,7 @@ def run_chunk(customers: list[str], on_date: dt.date, *, commit: bool = False) -
 		frappe.db.release_savepoint(savepoint)
 		counts["steps"] += taken
 		counts["changed"] += int(taken > 0 or decision.level != current)
-		if commit and (taken or decision.level != current):
+		if commit and (taken or decision.level != current or broken.get(customer)):
 			# the CRM Customer row is locked only for this customer's step, not the chunk's
 			frappe.db.commit()
 	disputes_changed = [
@@ -164,8 +164,12 @@ def run_chunk(customers: list[str], on_date: dt.date, *, commit: bool = False) -
 	return counts
 
 
-def apply(customer, state, decision: rules.Decision, levels, currencies, s, on_date) -> int:
-	"""Writes the decision: the level and dates on the CRM Customer, and the steps."""
+def apply(customer, state, decision: rules.Decision, levels, currencies, s, on_date, broken=()) -> int:
+	"""Writes the decision: broken promises, the level and dates on the CRM Customer, and
+	the steps (all undone together if a step fails)."""
+	if broken:
+		promises.mark_broken(broken)
+		promises.roll_up([customer])
 	if decision.cleared:
 		if cint(state.collection_level) or cint(state.orders_stopped):
 			sequence.stop([customer])

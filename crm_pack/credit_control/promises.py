@@ -113,8 +113,10 @@ def validate(doc) -> None:
 
 
 def evaluate(customers: list[str], on_date: dt.date, *, decide_broken: bool) -> dict[str, list[str]]:
-	"""Kept (and, when `decide_broken`, broken) for the customers' open promises; returns
-	customer -> promises broken now. Rolls the open promise and kept rate up."""
+	"""Kept for the customers' open promises (written); when `decide_broken`, returns
+	customer -> promises whose date and grace passed unpaid, for the caller to mark broken
+	(mark_broken) in the transaction that escalates. Rolls the open promise and kept
+	rate up."""
 	promises = reads.interactions_with_invoices(customers, "Promise to Pay")
 	if not promises:
 		return {}
@@ -141,7 +143,11 @@ def evaluate(customers: list[str], on_date: dt.date, *, decide_broken: bool) -> 
 			status = rules.verdict(
 				float(p.promised_amount or 0), paid, getdate(p.promised_date), on_date, grace
 			)
-			if status == rules.BROKEN and not decide_broken:
+			if status == rules.BROKEN:
+				# written by the caller with the escalation it causes (mark_broken), so a
+				# failed step leaves the promise to break, and escalate, on the next run
+				if decide_broken:
+					broken[customer].append(p.name)
 				status = rules.OPEN
 			if status != p.promise_status or round(float(p.promise_paid_amount or 0), 2) != paid:
 				update = frappe.qb.update(ci).set(
@@ -151,10 +157,21 @@ def evaluate(customers: list[str], on_date: dt.date, *, decide_broken: bool) -> 
 				if status != rules.OPEN:
 					update = update.set(ci.status, "Closed")
 				update.where(ci.name == p.name).run()
-			if status == rules.BROKEN:
-				broken[customer].append(p.name)
 	roll_up(list(promises))
 	return broken
+
+
+def mark_broken(names: list[str]) -> None:
+	if not names:
+		return
+	ci = frappe.qb.DocType("Customer Interaction")
+	(
+		frappe.qb.update(ci)
+		.set(ci.promise_status, rules.BROKEN)
+		.set(ci.status, "Closed")
+		.where(ci.name.isin(names))
+		.run()
+	)
 
 
 def roll_up(customers: list[str]) -> None:
