@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from crm_pack.problems import _
+from crm_pack.problems import Problem, _
 
 QUIET_DAYS = 7
 ESCALATE_LEVEL = 3
@@ -98,8 +98,6 @@ def interaction_for_outcome(outcome: str) -> tuple[str, str]:
 def check_call(outcome: str, options: tuple[str, ...] = OUTCOMES) -> list:
 	"""What is wrong with the call itself (the promise's and dispute's own rules are the
 	interaction's, checked when it is saved)."""
-	from crm_pack.problems import Problem
-
 	if outcome not in options:
 		return [Problem("call_outcome", _("Choose the call's outcome: {0} is not one of them."), (outcome,))]
 	return []
