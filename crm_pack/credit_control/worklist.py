@@ -24,6 +24,7 @@ from frappe import _
 from frappe.query_builder.functions import Count, Max
 from frappe.utils import cint, flt, getdate, nowdate
 
+from crm_pack import texts
 from crm_pack.credit_control.rules import worklist as rules
 from crm_pack.ledger import queries as ledger_queries
 from crm_pack.utils.rendered_texts import renderer
@@ -134,6 +135,12 @@ def _contacts(names: list[str]) -> tuple[dict, dict]:
 	return last, complaints
 
 
+def _shown(render, action: tuple[str, tuple]) -> str:
+	"""The next action in the reader's language, dates and amounts in their formats."""
+	template, args = action
+	return render.pairs([(template, [texts.argument(a) for a in args])])[0]
+
+
 def rows(filters: dict | None = None, today: dt.date | None = None) -> list[dict]:
 	"""The worklist's rows for the current user, largest overdue first."""
 	filters = frappe._dict(filters or {})
@@ -189,7 +196,7 @@ def rows(filters: dict | None = None, today: dt.date | None = None) -> list[dict
 				"collector": c.collector,
 				"late_order_count": facts.late_order_count,
 				"late_order_amount": flt(balance.late_order_amount),
-				"next_action": render.pairs([rules.next_action(facts, today)])[0],
+				"next_action": _shown(render, rules.next_action(facts, today)),
 			}
 		)
 	out.sort(key=lambda r: rules.sort_key(r["overdue_amount"], r["oldest_due_date"]))
