@@ -78,3 +78,10 @@ def test_collector_chases_from_the_worklist_and_logs_a_call(desk, worklist_data)
 	desk.goto(f"customer-interaction?customer={worklist_data.customer}")
 	expect(page.locator(".list-row-container").filter(has_text="Collection call: No Answer")).to_have_count(1)
 	desk.shot("interaction-logged")
+
+	# the record: payment behaviour and orders in the customer 360, Log Call on the form
+	desk.goto(f"crm-customer/{worklist_data.customer}")
+	expect(page.locator(".crm-360").get_by_text("Payment Behaviour", exact=True)).to_be_visible()
+	expect(page.locator(".crm-360").get_by_text("Late Orders", exact=True)).to_be_visible()
+	expect(page.get_by_role("button", name="Log Call")).to_be_visible()
+	desk.shot("customer-payment-behaviour")

@@ -317,23 +317,37 @@ def test_crm_user_sees_only_their_customers(overdue_customers):
 
 @pytest.fixture
 def restricted_to_eu():
-	"""SALES may see only the EU company's books (a User Permission). frappe caches user
-	permissions outside the database: the rollback alone would leave SALES restricted."""
+	"""A sales user (CRM User + Sales User) who may see only the EU company's books (a User
+	Permission). A user of their own: frappe caches user permissions outside the database."""
+	email = f"collector.{frappe.generate_hash(length=8)}@crm-pack.test"
 	frappe.get_doc(
-		{"doctype": "User Permission", "user": SALES, "allow": "Company", "for_value": factories.eu_company()}
+		{"doctype": "User", "email": email, "first_name": "Collector", "send_welcome_email": 0}
 	).insert(ignore_permissions=True)
-	yield
-	frappe.set_user("Administrator")
-	frappe.db.rollback()
-	frappe.clear_cache(user=SALES)
+	frappe.get_doc("User", email).add_roles("CRM User", "Sales User")
+	frappe.get_doc(
+		{
+			"doctype": "User Permission",
+			"user": email,
+			"allow": "Company",
+			"for_value": factories.eu_company(),
+			"apply_to_all_doctypes": 1,
+		}
+	).insert(ignore_permissions=True)
+	return email
 
 
 def test_a_user_restricted_to_another_company_sees_none(overdue_customers, restricted_to_eu):
-	frappe.db.set_value("CRM Customer", overdue_customers.mine, "relationship_owner", SALES)
-	frappe.set_user(SALES)
+	frappe.db.set_value(
+		"CRM Customer",
+		overdue_customers.mine,
+		{"relationship_owner": restricted_to_eu, "collector": restricted_to_eu},
+	)
+	home, eu = factories.company(), factories.eu_company()  # named as the administrator
+	frappe.set_user(restricted_to_eu)
+	assert worklist_reads.permitted_companies() == [eu]
 	assert _rows() == {}
 	with pytest.raises(frappe.PermissionError):
-		report.execute({"company": factories.company()})
+		report.execute({"company": home})
 
 
 def test_empty_worklist_explains_what_fills_it():
