@@ -57,10 +57,13 @@ def log_call_options(customer: str, company: str | None = None) -> dict:
 	_check_customer(customer, company)
 	if not frappe.has_permission(DOCTYPE, "create"):
 		frappe.throw(_("You may not log interactions."), frappe.PermissionError)
+	invoices = _open_invoices(customer, company)
+	companies = sorted({r.company for r in invoices})
 	return {
 		"outcomes": [{"value": o, "label": _(o)} for o in _outcomes()],
-		"invoices": _open_invoices(customer, company),
-		"company": company,
+		"invoices": invoices,
+		# the company a promise or dispute is in: given, or the one the open invoices are in
+		"company": company or (companies[0] if len(companies) == 1 else None),
 	}
 
 

@@ -71,10 +71,10 @@ def _companies(filters) -> list[str]:
 	return allowed
 
 
-def _customers(filters, companies: list[str]) -> list[dict]:
+def _customers(filters, companies: list[str], amount: str = "outstanding_amount") -> list[dict]:
 	balance = "CRM Customer Company Balance"
 	conditions = [
-		[balance, "outstanding_amount", ">", 0],
+		[balance, amount, ">", 0],
 		[balance, "company", "in", companies],
 	]
 	if filters.get("collector"):
@@ -204,8 +204,13 @@ def rows(filters: dict | None = None, today: dt.date | None = None) -> list[dict
 
 
 def count_customers(filters: dict | None = None) -> int:
-	"""Customers on the worklist (a customer overdue in two companies counts once)."""
-	return len({r["customer"] for r in rows(filters)})
+	"""Customers to chase (one overdue in two companies counts once), from the stored
+	per-company overdue: the ledger keeps it true and the nightly recompute moves it with
+	the calendar, so the workspace card costs one permission-aware query, not the live
+	ledger read the report does."""
+	filters = frappe._dict(filters or {})
+	companies = _companies(filters)
+	return len(_customers(filters, companies, amount="overdue_amount")) if companies else 0
 
 
 def default_filters() -> dict:

@@ -17,6 +17,15 @@ crm_pack.log_call = function (customer, company, after) {
 						reqd: 1,
 						options: options.outcomes,
 					},
+					{
+						fieldname: "company",
+						label: __("Company"),
+						fieldtype: "Link",
+						options: "Company",
+						default: options.company,
+						read_only: company ? 1 : 0,
+						mandatory_depends_on: "eval:['Promised to Pay','Disputed'].includes(doc.outcome)",
+					},
 					{ fieldname: "note", label: __("Note"), fieldtype: "Small Text" },
 					{
 						fieldname: "promised_amount",
@@ -38,7 +47,7 @@ crm_pack.log_call = function (customer, company, after) {
 						fieldtype: "MultiCheck",
 						depends_on: "eval:doc.outcome=='Disputed'",
 						options: invoices.map((inv) => ({
-							label: `${inv.name} · ${frappe.datetime.str_to_user(inv.due_date)} · ${format_currency(
+							label: `${inv.name} · ${inv.company} · ${frappe.datetime.str_to_user(inv.due_date)} · ${format_currency(
 								inv.outstanding_amount,
 								inv.currency
 							)}`,
@@ -54,7 +63,7 @@ crm_pack.log_call = function (customer, company, after) {
 							type: "POST",
 							args: {
 								customer,
-								company: company || null,
+								company: values.company || null,
 								outcome: values.outcome,
 								note: values.note || null,
 								promised_amount: values.promised_amount || null,
