@@ -67,6 +67,7 @@ doc_events = {
 		"on_update_after_submit": "crm_pack.overrides.sales_invoice.on_update_after_submit",
 	},
 	"Delivery Note": {
+		"on_submit": "crm_pack.overrides.delivery_note.on_submit",
 		"on_cancel": "crm_pack.overrides.delivery_note.on_cancel",
 	},
 	"Payment Entry": {

@@ -51,6 +51,12 @@ PROBES = {
 		{"name": "{project}"},
 		(NOBODY, CRM_USER),
 	),
+	"crm_pack.api.collections.log_call": (
+		{"customer": "{customer}", "outcome": "No Answer"},
+		(NOBODY, CRM_USER),
+	),
+	"crm_pack.api.collections.log_call_options": ({"customer": "{customer}"}, (NOBODY, CRM_USER)),
+	"crm_pack.api.collections.customers_to_chase": ({}, (NOBODY,)),
 }
 
 
