@@ -16,6 +16,7 @@ Why it keeps running and never sends twice:
 """
 
 import frappe
+from frappe import _
 from frappe.query_builder.functions import Abs, Coalesce, Max, Sum
 from frappe.utils import getdate, now_datetime, nowdate
 from frappe.utils.nestedset import get_descendants_of
@@ -54,7 +55,15 @@ def run_due_schedules(today=None) -> list[dict]:
 def start_run(name: str, today=None) -> dict:
 	"""Moves the schedule to its next date, resets its last-run counts and queues its
 	customers (after this transaction commits, so a chunk sees the schedule's new state)."""
+	from frappe.email.doctype.email_account.email_account import EmailAccount
+
 	today = getdate(today or nowdate())
+	if not EmailAccount.find_default_outgoing():
+		# the schedule stays due, and goes out on the first day there is an account
+		frappe.throw(
+			_("Statement schedule {0} waits for a default outgoing Email Account.").format(name),
+			frappe.OutgoingEmailError,
+		)
 	schedule = frappe.get_doc(DOCTYPE, name, for_update=True)
 	from_date, to_date = rules.period_for_run(schedule.frequency, today)
 	customers = candidates(schedule, from_date, to_date)

@@ -8,12 +8,16 @@ Access is the caller's business (crm_pack/api/statements.py checks it); the rows
 still narrowed by the reader's match conditions, as the report's are. Scheduled runs are
 in statement_schedules.py."""
 
+import base64
+import functools
+import os
 import re
 from contextlib import contextmanager
 
 import frappe
 from frappe import _
 from frappe.utils import fmt_money, format_date, getdate, now_datetime, nowdate, split_emails
+from frappe.utils.pdf import get_pdf
 
 from crm_pack.credit_control.rules import statement as rules
 from crm_pack.ledger import customer_ledger
@@ -22,6 +26,10 @@ from crm_pack.ledger.rules.figures import ZERO, voucher_balances
 from crm_pack.utils.validation import throw_problems
 
 PRINT_FORMAT = "Statement of Account"
+# the print view links frappe's print stylesheet from the site's URL, which wkhtmltopdf
+# would fetch over the network for every statement, and which fails outright where the
+# site's name does not resolve from the server itself (behind a proxy, a test site)
+_STYLESHEET = re.compile(r'<link[^>]*href="(/assets/[^"?]+\.css)[^"]*"[^>]*>')
 DOCTYPE = "CRM Customer"
 
 
@@ -153,11 +161,35 @@ def _default_company(customer: str) -> str | None:
 
 
 def render(statement: dict, as_pdf: bool = True):
-	"""Through frappe's print view and PDF path (frappe.get_print), in the customer's language."""
+	"""Through frappe's print view (frappe.get_print) and PDF path (frappe.utils.pdf.get_pdf,
+	wkhtmltopdf), in the customer's language."""
 	doc = frappe.get_doc(DOCTYPE, statement["customer"])
 	with in_language(language(statement["customer"])):
 		doc.crm_statement = printable(statement)
-		return frappe.get_print(DOCTYPE, doc.name, PRINT_FORMAT, doc=doc, as_pdf=as_pdf)
+		html = frappe.get_print(DOCTYPE, doc.name, PRINT_FORMAT, doc=doc)
+		return get_pdf(inline_stylesheets(html)) if as_pdf else html
+
+
+def inline_stylesheets(html: str) -> str:
+	"""The site's own stylesheets, read from its assets folder, given to wkhtmltopdf as data
+	URLs (frappe's get_pdf leaves those alone), so the PDF needs no request to the site. Not
+	as <style>: get_pdf parses every <style> for page options, seconds for frappe's print
+	stylesheet."""
+	assets = os.path.abspath(os.path.join(frappe.local.sites_path, "assets"))
+
+	def inline(match):
+		path = os.path.abspath(os.path.join(frappe.local.sites_path, match[1].lstrip("/")))
+		if not path.startswith(assets + os.sep) or not os.path.isfile(path):
+			return match[0]
+		return f'<link rel="stylesheet" href="{_data_url(path, os.path.getmtime(path))}">'
+
+	return _STYLESHEET.sub(inline, html)
+
+
+@functools.lru_cache(maxsize=8)
+def _data_url(path: str, _mtime: float) -> str:
+	with open(path, "rb") as f:
+		return "data:text/css;base64," + base64.b64encode(f.read()).decode()
 
 
 def file_name(statement: dict) -> str:
