@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from crm_pack.ledger.rules.ageing import DEFAULT_RANGES, age, bucket_labels
-from crm_pack.ledger.rules.figures import PLEGroup, voucher_balances
+from crm_pack.ledger.rules.figures import ZERO, PLEGroup, voucher_balances
 from crm_pack.ledger.rules.running import running_balance
 from crm_pack.problems import Label, Problem, _
 
@@ -71,8 +71,15 @@ def compose(
 	for p in running.lines:
 		invoice = p.get("voucher_type") == "Sales Invoice" and p["debit"] > 0
 		lines.append({**p, "due_date": due.get(p.get("voucher_no")) if invoice else None})
-	balances = voucher_balances(groups).values()
+	balances = list(voucher_balances(groups).values())
 	ageing = age(balances, to_date, ranges)
+	# past its due date on To Date, as the CRM Customer's overdue amount counts it: a credit
+	# or payment dated To Date is in Accounts Receivable's first bucket, but not overdue
+	overdue = sum(
+		b["amount"]
+		for b in balances
+		if abs(b["amount"]) >= ZERO and b["entry_date"] and b["entry_date"] < to_date
+	)
 	return {
 		"from_date": from_date,
 		"to_date": to_date,
@@ -84,7 +91,7 @@ def compose(
 		"ageing": {
 			**ageing,
 			"labels": bucket_labels(ranges),
-			"overdue": round(sum(ageing["buckets"]), 2),
+			"overdue": round(overdue, 2),
 		},
 	}
 
