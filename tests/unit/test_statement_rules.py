@@ -106,3 +106,13 @@ def test_next_run_dates():
 def test_chunks():
 	assert rules.chunks(list("abcde"), 2) == [["a", "b"], ["c", "d"], ["e"]]
 	assert rules.chunks([], 200) == []
+
+
+def test_a_credit_dated_to_date_is_in_the_first_bucket_but_not_overdue():
+	vouchers = [
+		ple("OLD", 200, due=D(2026, 1, 10), posted=D(2026, 1, 1)),
+		ple("PE-ADV", -25, posted=D(2026, 2, 28), vtype="Payment Entry"),
+	]
+	s = rules.compose(0, [], vouchers, D(2026, 2, 1), D(2026, 2, 28))
+	assert s["ageing"]["buckets"][0] == -25 and s["ageing"]["buckets"][1] == 200  # as AR
+	assert s["ageing"]["overdue"] == 200
