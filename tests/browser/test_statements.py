@@ -39,7 +39,7 @@ def statement_data(site_data):
 					"email_id": "browser-outbox@crm-pack.test",
 					"enable_outgoing": 1,
 					"default_outgoing": 1,
-					"smtp_server": "localhost",
+					"smtp_server": "smtp.crm-pack.invalid",  # never reached: nothing sends the queue here
 					"no_smtp_authentication": 1,
 				}
 			).insert(ignore_permissions=True)

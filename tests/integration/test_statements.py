@@ -491,3 +491,15 @@ def test_only_crm_and_accounts_managers_manage_schedules():
 		assert bool(frappe.has_permission("CRM Statement Schedule", "create", user=user)) is allowed
 	perms = {p.role for p in frappe.get_meta("CRM Statement Schedule").permissions}
 	assert {"CRM Manager", "Accounts Manager"} <= perms
+
+
+def test_the_print_menu_prints_the_statement_for_the_default_company(history):
+	"""From the desk's Print menu (no statement handed in): the user's or the customer's
+	first company and the default period."""
+	html = frappe.get_print("CRM Customer", history, statements.PRINT_FORMAT)
+	s = statements.build(history, factories.company())
+	assert fmt_money(s["closing"], currency=s["currency"]) in html
+	assert "Statement of Account" in html
+	frappe.set_user("sales.only@crm-pack.test")
+	with pytest.raises(frappe.PermissionError):
+		frappe.get_print("CRM Customer", history, statements.PRINT_FORMAT)
