@@ -130,5 +130,5 @@ scheduler_events = {
 	],
 }
 
-# The Print Format "Statement of Account" reads its figures through this (credit_control).
+# The Print Format "CRM Statement of Account" reads its figures through this (credit_control).
 jinja = {"methods": ["crm_pack.credit_control.statements.statement_for_print"]}

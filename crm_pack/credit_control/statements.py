@@ -1,5 +1,5 @@
 """Statements of account: built from the CRM Customer Ledger report's own reads
-(ledger/customer_ledger.py), printed with the Print Format "Statement of Account" in the
+(ledger/customer_ledger.py), printed with the Print Format "CRM Statement of Account" in the
 customer's language (ERPNext's Customer.language, else the system's), as PDF through
 frappe's own print path, emailed through frappe's Email Queue and logged as a Statement
 interaction with the PDF attached.
@@ -25,7 +25,8 @@ from crm_pack.ledger.rules.ageing import DEFAULT_RANGES
 from crm_pack.ledger.rules.figures import ZERO, voucher_balances
 from crm_pack.utils.validation import throw_problems
 
-PRINT_FORMAT = "Statement of Account"
+# prefixed: a print format name is site-wide, and a site may have its own "Statement of Account"
+PRINT_FORMAT = "CRM Statement of Account"
 # the print view links frappe's print stylesheet from the site's URL, which wkhtmltopdf
 # would fetch over the network for every statement, and which fails outright where the
 # site's name does not resolve from the server itself (behind a proxy, a test site)
