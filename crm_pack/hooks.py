@@ -119,6 +119,8 @@ scheduler_events = {
 		"crm_pack.interactions.follow_ups.remind_due_follow_ups",
 		# stale customers and data-quality scores
 		"crm_pack.relationship.data_quality.recompute_all_job",
+		# scheduled statements of account: due schedules queue their customers in chunks
+		"crm_pack.credit_control.statement_schedules.run_due_schedules",
 	],
 	"daily_long": [
 		# payment follow-up levels, Dunnings, reminders; promises kept or broken (when enabled)
@@ -131,3 +133,6 @@ scheduler_events = {
 		"crm_pack.crm_pack.doctype.implementation_project.implementation_project.refresh_active_projects",
 	],
 }
+
+# The Print Format "CRM Statement of Account" reads its figures through this (credit_control).
+jinja = {"methods": ["crm_pack.credit_control.statements.statement_for_print"]}

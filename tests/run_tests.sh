@@ -68,6 +68,21 @@ if ! "$bench/env/bin/python" -c "import pytest" 2>/dev/null; then
 	"$bench/env/bin/python" -m pip install --quiet "pytest>=7" || exit 1
 fi
 
+# --- PDFs (statements of account): frappe's PDF engine is Debian's wkhtmltopdf; pdftotext
+# (poppler-utils) lets the tests read the PDF's text. Installed only where apt-get runs as root.
+for tool in wkhtmltopdf:wkhtmltopdf pdftotext:poppler-utils; do
+	command -v "${tool%%:*}" >/dev/null && continue
+	if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+		log "installing Debian's ${tool#*:} (${tool%%:*})"
+		apt-get install -y -qq "${tool#*:}" >/dev/null 2>&1 \
+			|| { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq "${tool#*:}" >/dev/null 2>&1; } \
+			|| log "could not install ${tool#*:}: $([ "${tool%%:*}" = wkhtmltopdf ] && echo 'statement PDF tests will fail' || echo 'PDF text is not checked')"
+	else
+		log "no ${tool%%:*} and no apt-get as root: install ${tool#*:} ($([ "${tool%%:*}" = wkhtmltopdf ] && echo 'statement PDF tests will fail' || echo 'PDF text is not checked'))"
+	fi
+done
+# --- end PDFs ---
+
 # --- browser tests (tests/browser): Playwright into the bench's Python where chromium exists ---
 # Playwright drives the system chromium (never a downloaded browser); without chromium
 # the browser tests say in one line why they did not run.

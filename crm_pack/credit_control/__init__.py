@@ -1,9 +1,4 @@
-"""Collections inside the relationship (issue 18): statements of account, payment
-follow-up levels (with ERPNext's Dunning), promises to pay, disputes, the collector's
-worklist, payment behaviour and late orders.
-
-rules/        pure: levels (which step is due), behaviour (DSO, days to pay, promises kept),
-              statement (opening, postings, closing, ageing from ledger rows)
-site modules: statements, statement_schedules, follow_up_run, promises, disputes,
-              behaviour, worklist reads
-"""
+"""Collections inside the relationship: statements of account, payment follow-up levels
+(with ERPNext's Dunning), promises to pay, disputes, the collector's worklist, payment
+behaviour. DEVELOPERS.md ("Payment follow-ups", "Statements of account", "Collections")
+says how the parts fit."""

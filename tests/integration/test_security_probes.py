@@ -57,6 +57,15 @@ PROBES = {
 	),
 	"crm_pack.api.collections.log_call_options": ({"customer": "{customer}"}, (NOBODY, CRM_USER)),
 	"crm_pack.api.collections.customers_to_chase": ({}, (NOBODY,)),
+	"crm_pack.api.statements.statement_options": ({"customer": "{customer}"}, (NOBODY, CRM_USER)),
+	"crm_pack.api.statements.send_statement": (
+		{"customer": "{customer}", "company": "{company}", "recipient": "probe@customer.test"},
+		(NOBODY, CRM_USER),
+	),
+	"crm_pack.api.statements.download_statement": (
+		{"customer": "{customer}", "company": "{company}"},
+		(NOBODY, CRM_USER),
+	),
 }
 
 
@@ -67,7 +76,7 @@ def targets():
 	project = frappe.get_doc(
 		{"doctype": "Implementation Project", "project_name": "Probe", "customer": customer}
 	).insert()
-	return {"customer": customer, "other": other, "project": project.name}
+	return {"customer": customer, "other": other, "project": project.name, "company": factories.company()}
 
 
 def test_every_whitelisted_method_is_probed():

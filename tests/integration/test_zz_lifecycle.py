@@ -127,7 +127,20 @@ def use_crm_pack(cust: str) -> tuple[str, str]:
 			"timeline_links": [{"link_doctype": "CRM Customer", "link_name": cust}],
 		}
 	).insert(ignore_permissions=True)
+	# a statement of account: its PDF is a File on the interaction, its email a queued row
+	statement = send_statement(cust)
+	frappe.get_doc(
+		{
+			"doctype": "CRM Statement Schedule",
+			"schedule_name": "Lifecycle monthly",
+			"company": factories.company(),
+			"frequency": "Monthly",
+			"day_of_period": 1,
+		}
+	).insert()
 	frappe.db.commit()
+	assert frappe.db.exists("File", {"attached_to_name": statement["interaction"]})
+	assert frappe.db.exists("Email Queue", {"reference_name": statement["interaction"]})
 	assert frappe.db.exists("ToDo", {"reference_type": "Customer Interaction"})
 	assert frappe.db.exists("Notification Log", {"document_name": complaint.name})
 	assert frappe.db.exists("Version", {"ref_doctype": "Customer Interaction", "docname": complaint.name})
@@ -174,10 +187,40 @@ def use_payment_follow_ups(records: dict) -> dict[str, int]:
 	return {"Dunning": len(dunnings), "Overdue Payment": rows}
 
 
+def send_statement(cust: str) -> dict:
+	from crm_pack.api.statements import send_statement as send
+
+	return send(cust, factories.company(), recipient=RECIPIENT)
+
+
+def outgoing_account() -> str | None:
+	"""A default outgoing account for the statement's email, part of the baseline (made
+	before the first install when the site has none; removed again at the end)."""
+	if frappe.db.exists("Email Account", {"default_outgoing": 1, "enable_outgoing": 1}):
+		return None
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Email Account",
+				"email_account_name": "CRM Pack Lifecycle",
+				"email_id": "lifecycle-sender@crm-pack.test",
+				"enable_outgoing": 1,
+				"default_outgoing": 1,
+				"smtp_server": "localhost",
+				"no_smtp_authentication": 1,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
 def test_install_use_uninstall_reinstall_leaves_frappe_and_erpnext_as_they_were():
 	tracking_was = tracking()
 	bench("uninstall-app", "crm_pack", "--yes", "--no-backup", "--force")
+	account = None
 	try:
+		account = outgoing_account()
 		# ERPNext data from before crm_pack: install must pick it up
 		cust = factories.customer()
 		invoice = factories.sales_invoice(cust, 420)
@@ -241,6 +284,8 @@ def test_install_use_uninstall_reinstall_leaves_frappe_and_erpnext_as_they_were(
 			frappe.delete_doc(
 				"Email Account", "CRM Pack Collections Test", ignore_permissions=True, force=True
 			)
+		if account:
+			frappe.delete_doc("Email Account", account, ignore_permissions=True, force=True)
 		factories.ensure_base_records()
 		frappe.db.commit()
 	assert installed()

@@ -13,15 +13,13 @@ narrowed by the user's match conditions on GL Entry / Payment Ledger Entry, with
 ERPNext's own helper, as General Ledger and Accounts Receivable narrow theirs."""
 
 import frappe
-from erpnext.accounts.utils import build_qb_match_conditions
 from frappe import _
-from frappe.query_builder import Case
-from frappe.query_builder.functions import Coalesce, Sum
-from frappe.utils import flt, getdate
+from frappe.utils import getdate
 
-from crm_pack.ledger import queries as ledger_queries
+from crm_pack.ledger import customer_ledger
 from crm_pack.ledger.rules.ageing import age, bucket_labels, parse_ranges
 from crm_pack.ledger.rules.figures import voucher_balances
+from crm_pack.ledger.rules.running import running_balance
 
 
 def execute(filters: dict | None = None):
@@ -53,122 +51,38 @@ def _validate(filters):
 
 
 def _check_access(filters):
-	"""The company as frappe checks a report's Link filter (read or select, which a User
-	Permission restricting the user to other companies denies), the customer as its CRM
-	record; the postings are then narrowed by the user's match conditions on GL Entry and
-	Payment Ledger Entry, as General Ledger and Accounts Receivable narrow theirs."""
-	if not (
-		frappe.has_permission("Company", "read", filters.company)
-		or frappe.has_permission("Company", "select", filters.company)
-	):
-		frappe.throw(
-			_("You may not see the books of Company {0}.").format(frappe.bold(filters.company)),
-			frappe.PermissionError,
-		)
-	frappe.has_permission("CRM Customer", "read", filters.customer, throw=True)
-
-
-def _match_conditions(doctype: str) -> list:
-	"""The user's match conditions on a ledger doctype. Someone with a role on it (accounts
-	staff) gets ERPNext's own, as General Ledger and Accounts Receivable apply them. A CRM
-	user reads the ledger through the CRM Customer with no role on GL Entry, for whom
-	frappe would add no User Permission at all: theirs narrow the same Link fields the
-	same way (empty or permitted; permitted only under strict user permissions)."""
-	meta = frappe.get_meta(doctype)
-	roles = frappe.permissions.get_role_permissions(meta)
-	if roles.get("read") or roles.get("select"):
-		return build_qb_match_conditions(doctype)
-	table = frappe.qb.DocType(doctype)
-	strict = frappe.get_system_settings("apply_strict_user_permissions")
-	allowed = frappe.permissions.get_user_permissions(frappe.session.user)
-	criteria = []
-	for df in meta.get_link_fields():
-		if df.ignore_user_permissions:
-			continue
-		docs = [
-			p.get("doc")
-			for p in allowed.get(df.options, [])
-			if p.get("applicable_for") in (None, "", doctype)
-		]
-		if docs:
-			field = table[df.fieldname]
-			criteria.append(field.isin(docs) if strict else (Coalesce(field, "") == "") | field.isin(docs))
-	return criteria
-
-
-def _customer_postings(filters):
-	"""The customer's GL Entry rows up to To Date in the company, as the user may see them."""
-	gle = frappe.qb.DocType("GL Entry")
-	query = (
-		frappe.qb.from_(gle)
-		.where(gle.company == filters.company)
-		.where(gle.party_type == "Customer")
-		.where(gle.party == filters.customer)
-		.where(gle.is_cancelled == 0)
-		.where(gle.posting_date <= filters.to_date)
-	)
-	for criterion in _match_conditions("GL Entry"):
-		query = query.where(criterion)
-	return gle, query
-
-
-def _is_opening(gle, filters):
-	# the General Ledger's rule: before From Date, or marked as an opening entry
-	return (gle.posting_date < filters.from_date) | (Coalesce(gle.is_opening, "No") == "Yes")
+	customer_ledger.check_access(filters.customer, filters.company)
 
 
 def _opening(filters) -> float:
-	"""Summed in the database: however long the history, one row comes back."""
-	gle, query = _customer_postings(filters)
-	amount = Case().when(_is_opening(gle, filters), gle.debit - gle.credit).else_(0)
-	return flt(query.select(Sum(amount)).run()[0][0])
+	return customer_ledger.opening(filters.customer, filters.company, filters.from_date, filters.to_date)
 
 
-def _postings(filters):
-	gle, query = _customer_postings(filters)
-	return (
-		query.select(
-			gle.posting_date,
-			gle.voucher_type,
-			gle.voucher_no,
-			gle.against_voucher_type,
-			gle.against_voucher,
-			gle.debit,
-			gle.credit,
-			gle.remarks,
-		)
-		.where(gle.posting_date >= filters.from_date)
-		.where(Coalesce(gle.is_opening, "No") != "Yes")
-		.orderby(gle.posting_date)
-		.orderby(gle.creation)
-		.run(as_dict=True)
-	)
+def _postings(filters) -> list[dict]:
+	return customer_ledger.postings(filters.customer, filters.company, filters.from_date, filters.to_date)
 
 
 def _rows(filters, opening, postings) -> list[dict]:
 	customer = filters.customer
+	running = running_balance(opening, postings)
 	data = [_total_row(customer, _("Opening"), opening, None, None)]
-	balance, debit, credit = opening, 0.0, 0.0
-	for p in postings:
-		balance += flt(p.debit) - flt(p.credit)
-		debit += flt(p.debit)
-		credit += flt(p.credit)
+	for p in running.lines:
 		data.append(
 			{
 				"customer": customer,
-				"posting_date": p.posting_date,
-				"voucher_type": p.voucher_type,
-				"voucher_no": p.voucher_no,
-				"against_voucher_type": p.against_voucher_type,
-				"against_voucher": p.against_voucher,
-				"debit": flt(p.debit),
-				"credit": flt(p.credit),
-				"balance": balance,
-				"remarks": p.remarks,
+				"posting_date": p["posting_date"],
+				"voucher_type": p["voucher_type"],
+				"voucher_no": p["voucher_no"],
+				"against_voucher_type": p["against_voucher_type"],
+				"against_voucher": p["against_voucher"],
+				"debit": p["debit"],
+				"credit": p["credit"],
+				"balance": p["balance"],
+				"remarks": p["remarks"],
 			}
 		)
-	data.append(_total_row(customer, _("Total"), None, debit, credit))
-	data.append(_total_row(customer, _("Closing (Opening + Total)"), balance, None, None))
+	data.append(_total_row(customer, _("Total"), None, running.debit, running.credit))
+	data.append(_total_row(customer, _("Closing (Opening + Total)"), running.closing, None, None))
 	return data
 
 
@@ -185,12 +99,7 @@ def _total_row(customer, label, balance, debit, credit) -> dict:
 
 
 def _ageing(filters) -> dict:
-	groups = ledger_queries.customer_ple_groups(
-		filters.customer,
-		filters.company,
-		filters.to_date,
-		_match_conditions("Payment Ledger Entry"),
-	)
+	groups = customer_ledger.open_vouchers(filters.customer, filters.company, filters.to_date)
 	return age(voucher_balances(groups).values(), filters.to_date, parse_ranges(filters.range))
 
 
