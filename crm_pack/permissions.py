@@ -1,6 +1,7 @@
 """Record-level access: a CRM User sees the customers they own, collect or are on the team of, and
 those customers' interactions and projects (plus interactions they handle and projects
-they work on). Managers see everything; accountants read every customer's figures.
+they work on). Managers see everything; accountants read every customer's figures and interactions
+(they collect: calls, promises, disputes, statements).
 
 The same rule feeds lists, reports, link search and REST (permission_query_conditions)
 and forms and whitelisted methods (has_permission), so no path sees more than another."""
@@ -17,7 +18,14 @@ UNRESTRICTED = {
 		"Accounts Manager",
 		"Implementation Manager",
 	},
-	"Customer Interaction": {"System Manager", "CRM Manager", "Implementation Manager"},
+	# accountants chase payments: they log calls, promises and disputes and see complaints
+	"Customer Interaction": {
+		"System Manager",
+		"CRM Manager",
+		"Implementation Manager",
+		"Accounts User",
+		"Accounts Manager",
+	},
 	"Implementation Project": {"System Manager", "CRM Manager", "Implementation Manager"},
 }
 

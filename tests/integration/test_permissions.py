@@ -22,7 +22,10 @@ DOCTYPES = ("CRM Customer", "Customer Interaction", "Implementation Project")
 		("impl.manager@crm-pack.test", "Implementation Project", "create", True),
 		("accounts.user@crm-pack.test", "CRM Customer", "read", True),
 		("accounts.user@crm-pack.test", "CRM Customer", "write", False),
-		("accounts.user@crm-pack.test", "Customer Interaction", "read", False),
+		("accounts.user@crm-pack.test", "Customer Interaction", "read", True),
+		# collecting: calls, promises to pay, disputes
+		("accounts.user@crm-pack.test", "Customer Interaction", "create", True),
+		("accounts.user@crm-pack.test", "Customer Interaction", "delete", False),
 	],
 )
 def test_role_permissions(user, doctype, ptype, allowed):
