@@ -1,10 +1,17 @@
 """What a Customer Interaction's controller asks of collections: promises to pay and
 disputes are checked and filled from the ledger, and rolled up on the CRM Customer."""
 
+import frappe
+
 from crm_pack.credit_control import disputes, promises
 
 
 def validate(doc) -> None:
+	# set here, not fetched by the form: a fetch makes the form validate the default
+	# company, which a CRM User without read on Company may not do
+	doc.currency = (
+		frappe.get_cached_value("Company", doc.company, "default_currency") if doc.company else None
+	)
 	if doc.interaction_type == "Promise to Pay":
 		promises.validate(doc)
 	elif doc.interaction_type == "Dispute":
