@@ -30,6 +30,7 @@ parser.add_argument("--redis", required=True)
 parser.add_argument("--runs", type=int, default=3)
 parser.add_argument("--ledger", action="store_true")
 parser.add_argument("--workers", default="1,2")
+parser.add_argument("--only", default="", help="comma-separated labels, e.g. 'data quality'")
 args = parser.parse_args()
 bench = pathlib.Path(os.environ.get("CRM_PACK_BENCH", pathlib.Path.home() / "frappe-bench")).expanduser()
 sys.path.insert(0, str(REPO))
@@ -137,6 +138,8 @@ RUNS = [
 ]
 if args.ledger:
 	RUNS.append(("ledger recompute", prepare_ledger, refresh.recompute_all_job, refresh.RUN))
+if args.only:
+	RUNS = [r for r in RUNS if r[0] in args.only.split(",")]
 
 
 def main():

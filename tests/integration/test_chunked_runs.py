@@ -210,3 +210,33 @@ def test_data_quality_and_ledger_runs_in_chunks_match_one_run(history):
 			"Sales Invoice", filters={"customer": history[0], "docstatus": 1}, pluck="outstanding_amount"
 		)
 	)
+
+
+def test_chunks_read_on_the_replica_when_the_site_has_one(history, monkeypatch):
+	"""Frappe's read_from_replica, with the primary's server standing in for a replica (a
+	second connection, which sees only committed rows, as a replica does)."""
+	frappe.db.sql("update `tabCRM Customer` set analytics_basis_key = ''")
+	frappe.db.commit()
+	nightly.recompute_all()
+	single = figures()
+	frappe.db.rollback()
+	monkeypatch.setitem(frappe.local.conf, "read_from_replica", 1)
+	monkeypatch.setitem(frappe.local.conf, "replica_host", frappe.local.conf.db_host or "127.0.0.1")
+	switched = []
+	connect = frappe.connect_replica
+
+	def spy():
+		switched.append(connect())
+		return switched[-1]
+
+	monkeypatch.setattr(frappe, "connect_replica", spy)
+	try:
+		nightly.start_run(chunk_size=10**6)
+		drain()
+	finally:
+		for attribute in ("replica_db", "primary_db"):
+			if hasattr(frappe.local, attribute):
+				delattr(frappe.local, attribute)
+	assert switched[0] is True  # the chunk's reads went to the replica connection
+	frappe.db.rollback()
+	assert figures() == single
