@@ -68,21 +68,28 @@ _STATE = (
 )
 
 
-def _state(today: dt.date, key: str) -> dict[str, dict]:
-	"""Every customer's basis, whether it is stale, and a digest of their stored scores
-	(comparing seven columns, the reason among them, would mean reading them all)."""
-	crm = frappe.qb.DocType("CRM Customer")
+def _stale(crm, today: dt.date, key: str):
 	oldest = today - dt.timedelta(days=analytics_basis.MAX_AGE_DAYS)
-	stale = (
+	return (
 		(crm.analytics_dirty > 0)
 		| (Coalesce(crm.analytics_basis_key, "") != key)
 		| crm.analytics_basis_on.isnull()
 		| (crm.analytics_basis_on < oldest)
 		| (crm.billed_window_ends <= today)
 	)
+
+
+def _state(today: dt.date, key: str, names: list[str] | None = None) -> dict[str, dict]:
+	"""Every customer's basis (or these customers'), whether it is stale, and a digest of
+	their stored scores (comparing seven columns, the reason among them, would mean
+	reading them all)."""
+	crm = frappe.qb.DocType("CRM Customer")
 	columns = [crm[f] for f in _STATE]
-	columns[1] = stale
-	rows = frappe.qb.from_(crm).select(*columns).run()
+	columns[1] = _stale(crm, today, key)
+	query = frappe.qb.from_(crm).select(*columns)
+	if names is not None:
+		query = query.where(crm.name.isin(names))
+	rows = query.run()
 	return {row[0]: dict(zip(_STATE, row, strict=True)) for row in rows}
 
 
@@ -103,7 +110,10 @@ def _refresh_bases(
 ) -> None:
 	"""Reads the ledger of these customers (None: all), stores their basis and takes
 	it into `state` for scoring."""
-	bases = analytics_basis.compute(customers, today, list(state), *_referrals(), key)
+	_store_bases(analytics_basis.compute(customers, today, list(state), *_referrals(), key), state, commit)
+
+
+def _store_bases(bases, state: dict[str, dict], commit: bool) -> None:
 	rows, seen = [], {}
 	for name, basis in bases:
 		state[name].update(basis)
@@ -220,7 +230,10 @@ def recompute_all(*, today: dt.date | None = None, commit: bool = False, progres
 		_progress(0, 3, frappe._("Reading the ledger of {0} customers").format(len(stale)), progress)
 		everyone = len(stale) > FULL_READ_SHARE * len(state)
 		_refresh_bases(None if everyone else stale, state, today, key, commit)
+	return _score_and_store(state, today, commit, progress)
 
+
+def _score_and_store(state: dict[str, dict], today: dt.date, commit: bool, progress: bool | str) -> int:
 	_progress(1, 3, frappe._("Scoring {0} customers").format(len(state)), progress)
 	scores = score_all(state, today)
 	changed = []
@@ -238,11 +251,100 @@ def recompute_all(*, today: dt.date | None = None, commit: bool = False, progres
 	return len(scores)
 
 
+# --- the same run in chunks on the long queue (crm_pack/utils/chunked_jobs.py) ---
+RUN = "analytics"
+CHUNK_CUSTOMERS = 5000
+
+
+def chunks_of(names: list[str], referred_by: dict[str, str], size: int) -> list[list[str]]:
+	"""`names` in chunks of about `size`, a referrer always in the same chunk as the
+	customers of `names` it referred: its referral value is their base profit, which
+	this run computes, so no chunk reads a profit another chunk is still writing."""
+	members = set(names)
+	parent = {n: n for n in names}
+
+	def root(n):
+		while parent[n] != n:
+			parent[n] = parent[parent[n]]
+			n = parent[n]
+		return n
+
+	for name in names:
+		referrer = referred_by.get(name)
+		if referrer in members and referrer != name:
+			a, b = root(name), root(referrer)
+			if a != b:
+				parent[max(a, b)] = min(a, b)
+	groups: dict[str, list[str]] = {}
+	for name in sorted(names):
+		groups.setdefault(root(name), []).append(name)
+	chunks, current = [], []
+	for group in groups.values():
+		current += group
+		if len(current) >= size:
+			chunks.append(current)
+			current = []
+	if current:
+		chunks.append(current)
+	return chunks
+
+
+def start_run(*, today: dt.date | None = None, chunk_size: int = CHUNK_CUSTOMERS) -> list[str]:
+	"""The coordinator: the stale customers' bases are read in chunks, one job each on
+	the long queue, and the last chunk queues the scoring of everyone (`score_job`), the
+	part that ranks the whole population. Returns the job ids queued."""
+	from crm_pack.credit_control import behaviour as payment_behaviour
+	from crm_pack.utils import chunked_jobs
+
+	today = getdate(today or nowdate())
+	# payment behaviour first, as in a single run: tonight's churn signals read it (a few
+	# grouped reads per 2,000 customers, committed per chunk, so it stays in the coordinator)
+	payment_behaviour.recompute_all(today=today, commit=True)
+	key = analytics_basis.basis_key()
+	crm = frappe.qb.DocType("CRM Customer")
+	stale = [n for (n,) in frappe.qb.from_(crm).select(crm.name).where(_stale(crm, today, key)).run()]
+	referred_by, _profits = _referrals()
+	# as in a single run: the referrers of the stale customers are read again with them
+	names = sorted(set(stale) | {referred_by[n] for n in stale if referred_by.get(n)})
+	return chunked_jobs.start(
+		RUN,
+		"crm_pack.analytics.nightly.refresh_chunk",
+		chunks_of(names, referred_by, chunk_size),
+		kwargs={"today": str(today), "key": key},
+		final="crm_pack.analytics.nightly.score_job",
+		final_kwargs={"today": str(today)},
+	)
+
+
+@frappe.read_only()
+def _read_chunk(names: list[str], today: dt.date, key: str) -> tuple[dict, list]:
+	"""On the read replica where one is configured: the chunk's counters and ledger are
+	read in one snapshot, so the changes this run clears are exactly those it has read."""
+	state = _state(today, key, names)
+	bases = list(analytics_basis.compute(names, today, list(state), *_referrals(), key))
+	return state, bases
+
+
+def refresh_chunk(names: list[str], today: str, key: str) -> None:
+	"""A chunk's job: these customers' bases read and stored, each chunk committed."""
+	today = getdate(today)
+	state, bases = _read_chunk(names, today, key)
+	_store_bases(bases, state, commit=True)
+
+
+def score_job(today: str, failed: int = 0) -> None:
+	"""The final step: everyone scored against each other from the bases the chunks
+	stored (read on the primary: a replica may not have them yet)."""
+	today = getdate(today)
+	_score_and_store(_state(today, analytics_basis.basis_key()), today, commit=True, progress=False)
+
+
 RUN_NOW_JOB_ID = "crm_pack::analytics_run"
 
 
 def recompute_all_job() -> None:
-	recompute_all(commit=True, progress=True)
+	"""Scheduler (nightly): in chunks on the long queue, so more workers finish it sooner."""
+	start_run()
 
 
 def run_for(user: str) -> None:

@@ -199,27 +199,53 @@ def recompute_all(*, commit: bool = False, progress=None) -> list[dict]:
 	after the lock and committed, so a user's submit waits for one chunk at most and no
 	chunk writes figures read before another transaction's commit. Returns the
 	differences corrected; `progress(done, total)` is told after each chunk."""
-	from crm_pack.relationship.records import ensure_for_customers
-
-	ensure_for_customers()
-	if commit:
-		frappe.db.commit()
-	names = sorted(frappe.get_all("CRM Customer", pluck="name"))
+	names = _everyone(commit)
 	_limit, batch = _settings()
 	corrected: list[dict] = []
 	for start in range(0, len(names), batch):
-		if commit:
-			frappe.db.rollback()
-		corrected += recompute(names[start : start + batch])
-		if commit:
-			frappe.db.commit()
+		corrected += _recompute_batch(names[start : start + batch], commit)
 		if progress:
 			progress(min(start + batch, len(names)), len(names))
 	return corrected
 
 
+def _everyone(commit: bool) -> list[str]:
+	from crm_pack.relationship.records import ensure_for_customers
+
+	ensure_for_customers()
+	if commit:
+		frappe.db.commit()
+	return sorted(frappe.get_all("CRM Customer", pluck="name"))
+
+
+def _recompute_batch(names: list[str], commit: bool) -> list[dict]:
+	if commit:
+		frappe.db.rollback()
+	corrected = recompute(names)
+	if commit:
+		frappe.db.commit()
+	return corrected
+
+
+RUN = "ledger_recompute_all"
+CHUNK_CUSTOMERS = 5000
+
+
 def recompute_all_job() -> None:
-	recompute_all(commit=True)
+	"""Scheduler (daily): the same run in chunks on the long queue
+	(crm_pack/utils/chunked_jobs.py), each chunk recomputed a batch per transaction as
+	above; every customer's figures are their own, so there is no final step."""
+	from crm_pack.utils import chunked_jobs
+
+	chunked_jobs.start(
+		RUN, "crm_pack.ledger.refresh.recompute_chunk", chunked_jobs.split(_everyone(True), CHUNK_CUSTOMERS)
+	)
+
+
+def recompute_chunk(names: list[str]) -> None:
+	_limit, batch = _settings()
+	for start in range(0, len(names), batch):
+		_recompute_batch(names[start : start + batch], commit=True)
 
 
 def recompute_all_for(user: str) -> None:

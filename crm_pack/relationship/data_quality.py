@@ -102,7 +102,21 @@ def recompute(customers: list[str] | None = None) -> int:
 	return len(updates)
 
 
+RUN = "data_quality"
+CHUNK_CUSTOMERS = 5000
+
+
 def recompute_all_job() -> None:
-	"""Scheduler (daily): staleness moves with the calendar."""
-	recompute()
-	frappe.db.commit()
+	"""Scheduler (daily): staleness moves with the calendar. In chunks on the long queue
+	(crm_pack/utils/chunked_jobs.py): every customer's score is its own, so there is no
+	final step."""
+	from crm_pack.utils import chunked_jobs
+
+	names = frappe.get_all("CRM Customer", pluck="name", order_by="name")
+	chunked_jobs.start(
+		RUN, "crm_pack.relationship.data_quality.recompute_chunk", chunked_jobs.split(names, CHUNK_CUSTOMERS)
+	)
+
+
+def recompute_chunk(names: list[str]) -> None:
+	recompute(names)
