@@ -38,10 +38,16 @@ class CRMCustomer(Document):
 		from crm_pack.relationship import data_quality
 
 		data_quality.recompute([self.name])
+		# written by bulk update: the saved form shows the new score without a reload
+		self.update(frappe.db.get_value("CRM Customer", self.name, data_quality.FIELDS, as_dict=True) or {})
 		self._tell_referrers()
-		if not self.is_new() and self.has_value_changed("abc_tier"):
-			# set by hand: tonight's analytics write the computed tier back
-			self.db_set("analytics_scores_digest", "", update_modified=False)
+		if not self.flags.in_insert and self.has_value_changed("abc_tier"):
+			# set by hand: tonight's analytics write the computed tier back. Not db_set: on
+			# insert it loads the stored row as "before save", and the version of the insert
+			# then read "changed Satisfaction ... from 0 to null" (stored 0, unsaved None)
+			frappe.db.set_value(
+				"CRM Customer", self.name, "analytics_scores_digest", "", update_modified=False
+			)
 
 	def _tell_referrers(self):
 		# a referrer's lifetime value includes a share of the customers it referred

@@ -4,7 +4,8 @@ frappe.query_reports["Staff Scorecard"] = {
 			fieldname: "from_date",
 			label: __("From Date"),
 			fieldtype: "Date",
-			default: frappe.datetime.month_start(),
+			// the last month, as ERPNext's reports default (this month is one day long on the 1st)
+			default: frappe.datetime.add_months(frappe.datetime.get_today(), -1),
 			reqd: 1,
 		},
 		{

@@ -3,7 +3,7 @@ quotations/orders that followed them. A CRM User sees their own card; managers s
 
 import frappe
 from frappe import _
-from frappe.utils import get_first_day, getdate, nowdate
+from frappe.utils import add_months, formatdate, getdate, nowdate
 
 from crm_pack import permissions
 from crm_pack.interactions import scorecard_reads as reads
@@ -13,10 +13,12 @@ from crm_pack.utils.report_columns import column
 
 def execute(filters: dict | None = None):
 	filters = frappe._dict(filters or {})
-	from_date = getdate(filters.from_date or get_first_day(nowdate()))
+	from_date = getdate(filters.from_date or add_months(nowdate(), -1))
 	to_date = getdate(filters.to_date or nowdate())
 	if from_date > to_date:
-		frappe.throw(_("From Date {0} is after To Date {1}.").format(from_date, to_date))
+		frappe.throw(
+			_("From Date {0} is after To Date {1}.").format(formatdate(from_date), formatdate(to_date))
+		)
 	user = filters.user
 	if permissions.is_restricted("Customer Interaction"):
 		user = frappe.session.user  # a CRM User's scorecard is their own
