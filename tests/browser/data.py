@@ -10,7 +10,15 @@ or done, an A customer with an owner) prove the filters.
 
 import frappe
 from frappe.query_builder.functions import Sum
-from frappe.utils import add_days, add_to_date, get_datetime, get_first_day_of_week, now_datetime, nowdate
+from frappe.utils import (
+	add_days,
+	add_to_date,
+	get_datetime,
+	get_first_day_of_week,
+	getdate,
+	now_datetime,
+	nowdate,
+)
 from frappe.utils.password import update_password
 
 from crm_pack.api import dashboard
@@ -186,6 +194,27 @@ def build(users: dict[str, list[str]], password: str) -> dict:
 	zh_customer = factories.customer(f"Browser Zh {tag}")
 	factories.sales_invoice(zh_customer, INVOICE_RATE)
 	frappe.db.set_value("CRM Customer", zh_customer, "relationship_owner", ZHCN_USER)
+	# as the nightly run would store it: a level, a score and the reason as codes
+	from crm_pack import texts
+	from crm_pack.problems import _ as source
+
+	frappe.db.set_value(
+		"CRM Customer",
+		zh_customer,
+		{
+			"churn_risk_level": "Medium",
+			"churn_risk_score": 55,
+			"churn_risk_reason_codes": texts.encode(
+				[
+					(
+						source("Last order on {0}; this customer usually orders every {1} days (±{2})."),
+						(getdate(add_days(nowdate(), -60)), 30, 5),
+					)
+				]
+			),
+			"analytics_updated_on": now_datetime(),
+		},
+	)
 	for channel in ("Phone", "Visit", "Email"):
 		frappe.get_doc(
 			{

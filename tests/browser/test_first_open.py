@@ -46,7 +46,6 @@ def test_phases_board_without_projects_says_so(desk, site_data):
 	empty = page.locator(".crm-empty-board")
 	expect(empty).to_be_visible()
 	expect(empty).to_contain_text("No implementation projects yet")
-	expect(empty.get_by_role("button", name="New Implementation Project")).to_be_visible()
 	desk.shot("phases-board-empty")
 
 
@@ -65,10 +64,13 @@ def test_data_quality_follows_quick_entry_and_the_owner(desk, site_data):
 	page.locator(".page-actions .primary-action").click()
 	dialog = page.locator(".modal.show")
 	dialog.locator('.frappe-control[data-fieldname="customer_name"] input').fill(name)
-	dialog.locator('.frappe-control[data-fieldname="email_id"] input').fill(
+	dialog.get_by_text("Primary Contact Details").click()
+	# ERPNext's quick entry names them apart from the Customer's own read-only fields
+	dialog.locator('.frappe-control[data-fieldname="map_to_first_name"] input').fill("Buyer")
+	dialog.locator('.frappe-control[data-fieldname="email_address"] input').fill(
 		f"buyer.{site_data.tag.lower()}@example.com"
 	)
-	dialog.locator('.frappe-control[data-fieldname="mobile_no"] input').fill("+49 30 1234567")
+	dialog.locator('.frappe-control[data-fieldname="mobile_number"] input').fill("+49 30 1234567")
 	desk.shot("customer-quick-entry")
 	dialog.get_by_role("button", name="Save").click()
 	expect(dialog).to_be_hidden()
@@ -85,16 +87,20 @@ def test_data_quality_follows_quick_entry_and_the_owner(desk, site_data):
 	owner = page.locator('.frappe-control[data-fieldname="relationship_owner"] input')
 	owner.fill(site_data.manager)
 	page.locator(".awesomplete [role=option]:visible", has_text=site_data.manager).first.click()
-	page.keyboard.press("Control+s")
-	expect(page.locator(".page-title .indicator-pill")).not_to_have_text("Not Saved")
+	page.locator(".page-title").click()  # leave the field: its link check ends before the save
 	desk.wait_idle()
+	page.keyboard.press("Control+s")
+	expect(page.locator(".new-timeline")).to_contain_text("Relationship Owner")
+	desk.wait_idle()
+	# saved: frappe hides the pill (its text stays "Not Saved")
+	expect(page.locator(".page-title .indicator-pill:visible", has_text="Not Saved")).to_have_count(0)
 	# no reload: the saved form itself shows the new list and score
 	expect(_missing(page)).not_to_contain_text("relationship owner")
 	expect(page.locator(".crm-360")).not_to_contain_text("relationship owner")
 	# 10 (a): a new record's first save writes no "from 0 to null" version
 	timeline = page.locator(".new-timeline")
 	expect(timeline).to_contain_text("Relationship Owner")
-	for noise in ("Satisfaction", "Estimated Annual Spend", "Data Quality Score"):
+	for noise in ("Satisfaction", "Estimated Annual Spend", "Data Quality Score", "Quality Checked On"):
 		expect(timeline).not_to_contain_text(noise)
 	desk.shot("quality-after-owner")
 
@@ -178,9 +184,18 @@ def test_manager_onboarding_has_the_settings_step(desk, site_data):
 # Latin-script words a Chinese screen may show: codes and abbreviations, currency codes,
 # and the names in the test data (added per run from site_data).
 CODES = {"CRM", "ABC", "RFM", "CLV", "SLA", "ID", "IMP", "INT", "USD", "EUR", "INR", "CNY", "PDF", "Pack"}
+NAMES = {"ERPNext", "Frappe"}  # product names, as the Chinese translations keep them
+IDENTIFIER = re.compile(
+	r"[a-z][a-z0-9_]*|[\w.+-]+@[\w.-]+|[A-Z][A-Za-z]+/[A-Za-z_/]+"
+)  # field names, emails, time zones
 TEXTS = """(selectors) => {
 	const out = [];
-	const shown = (el) => el && el.getClientRects().length && getComputedStyle(el).visibility !== "hidden";
+	// what a person sees: rendered, visible, not a screen-reader-only hint
+	const shown = (el) => {
+		if (!el || !el.getClientRects().length || getComputedStyle(el).visibility === "hidden") return false;
+		const box = el.getBoundingClientRect();
+		return !(box.width <= 1 && box.height <= 1) && !el.closest(".visually-hidden, .sr-only");
+	};
 	const walk = (root) => {
 		for (const el of root.querySelectorAll("*")) {
 			if (el.shadowRoot) walk(el.shadowRoot);
@@ -200,6 +215,8 @@ def latin_words(desk, allowed: set[str], selectors=(".page-head", ".layout-main-
 	texts = desk.page.evaluate(TEXTS, list(selectors))
 	words = []
 	for text in texts:
+		if IDENTIFIER.fullmatch(text):
+			continue  # not prose: a field's name in the markup, a user id, the user's time zone
 		for word in re.findall(r"[A-Za-z][A-Za-z'’\-]*", text):
 			if word in allowed or word.upper() in allowed or len(word) == 1:
 				continue
@@ -208,7 +225,7 @@ def latin_words(desk, allowed: set[str], selectors=(".page-head", ".layout-main-
 
 
 def test_chinese_user_reads_chinese(desk, site_data):
-	allowed = set(CODES) | {site_data.tag, *site_data.tag.split("-")}
+	allowed = set(CODES) | NAMES | {site_data.tag, *site_data.tag.split("-")}
 	for name in (site_data.zh_customer, site_data.zh_project_name, *site_data.zh_names):
 		allowed |= set(re.findall(r"[A-Za-z][A-Za-z'’\-]*", name or ""))
 	desk.login(site_data.zhcn_user)
@@ -217,7 +234,7 @@ def test_chinese_user_reads_chinese(desk, site_data):
 
 	desk.goto("crm-pack")
 	expect(widget(page, "逾期跟进").locator(".number")).to_be_visible()
-	chart = widget(page, "按渠道的互动")
+	chart = widget(page, "按渠道统计的互动")
 	expect(chart.locator(".chart-legend, .legend-dataset-text").first).to_contain_text("电话")
 	expect(widget(page, "实施项目")).not_to_contain_text("In Progress")
 	page.wait_for_timeout(1500)  # cards and charts fill in after the page
@@ -240,8 +257,8 @@ def test_chinese_user_reads_chinese(desk, site_data):
 	desk.shot("zh-board")
 
 	desk.goto("query-report/Churn Risk")
-	expect(page.locator(".dt-scrollable, .no-result").first).to_be_visible()
-	page.wait_for_timeout(1000)
+	row = page.locator(".dt-row", has_text=site_data.zh_customer)
+	expect(row).to_contain_text("中")  # the level, in Chinese
 	found["churn risk"] = latin_words(desk, allowed)
 	desk.shot("zh-churn-risk")
 
@@ -268,8 +285,10 @@ def test_follow_ups_are_all_day_on_the_calendar(desk, site_data):
 	desk.goto("customer-interaction/view/calendar/default")
 	page = desk.page
 	event = page.locator(".fc-event", has_text=site_data.upcoming_subject).first
-	if not event.is_visible():  # three days ahead may be next month
+	today = dt.date.today()
+	if (today + dt.timedelta(days=3)).month != today.month:  # three days ahead is next month
 		page.locator(".fc-next-button").click()
+		desk.wait_idle()
 	expect(event).to_be_visible()
 	expect(event.locator(".fc-time")).to_have_count(0)  # no "12a" slot
 	desk.shot("follow-up-calendar")
@@ -324,8 +343,11 @@ def test_staff_scorecard_defaults_to_the_last_month(desk, site_data):
 	expect(from_date).to_have_value(month_ago)
 	expect(page.locator(".chart-container").first).to_be_visible()
 	# whole numbers on the axis (counts), and legend entries side by side, not on each other
-	ticks = page.locator(".chart-container .y.axis text, .chart-container .y-axis text").all_inner_texts()
-	assert ticks and all(re.fullmatch(r"\d+", t.strip().replace(",", "")) for t in ticks if t.strip()), ticks
+	ticks = page.locator(".chart-container .y.axis text, .chart-container .y-axis text").evaluate_all(
+		"(els) => els.map((e) => e.textContent)"
+	)
+	ticks = [(t or "").strip() for t in ticks]
+	assert ticks and all(re.fullmatch(r"\d+", t.replace(",", "")) for t in ticks if t), ticks
 	boxes = [b.bounding_box() for b in page.locator(".chart-container .chart-legend g").all()]
 	boxes = [b for b in boxes if b]
 	for a, b in zip(boxes, boxes[1:], strict=False):
@@ -336,7 +358,7 @@ def test_staff_scorecard_defaults_to_the_last_month(desk, site_data):
 
 
 def test_messages_show_dates_in_the_users_format(desk, site_data):
-	desk.login(site_data.crm_user)
+	desk.login(site_data.sales_user)  # a new interaction's company needs a role reading Company
 	desk.goto("customer-interaction/new")
 	page = desk.page
 	page.locator('.frappe-control[data-fieldname="customer"] input').fill(site_data.customer)

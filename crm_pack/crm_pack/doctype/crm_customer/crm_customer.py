@@ -38,8 +38,12 @@ class CRMCustomer(Document):
 		from crm_pack.relationship import data_quality
 
 		data_quality.recompute([self.name])
-		# written by bulk update: the saved form shows the new score without a reload
-		self.update(frappe.db.get_value("CRM Customer", self.name, data_quality.FIELDS, as_dict=True) or {})
+		# written by bulk update: the saved form shows the new score without a reload; the
+		# score is computed, not this save's change, so the version leaves it out
+		fresh = frappe.db.get_value("CRM Customer", self.name, data_quality.FIELDS, as_dict=True) or {}
+		self.update(fresh)
+		if self.get_doc_before_save():
+			self.get_doc_before_save().update(fresh)
 		self._tell_referrers()
 		if not self.flags.in_insert and self.has_value_changed("abc_tier"):
 			# set by hand: tonight's analytics write the computed tier back. Not db_set: on

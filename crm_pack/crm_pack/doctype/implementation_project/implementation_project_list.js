@@ -20,7 +20,9 @@ frappe.listview_settings["Implementation Project"] = {
 	refresh(listview) {
 		// frappe's Kanban hides the board when it has no card and shows nothing instead
 		if (listview.view_name !== "Kanban" || !listview.$no_result) return;
-		const filtered = (listview.filter_area && listview.filter_area.get().length) || 0;
+		// the board's own filter (every project, or one method's) is not the user's
+		const own = ((listview.board && listview.board.filters_array) || []).length;
+		const filtered = ((listview.filter_area && listview.filter_area.get().length) || 0) > own;
 		const message = filtered
 			? __("No implementation projects match these filters.")
 			: __("No implementation projects yet. Each project appears here in the column of its current phase.");

@@ -17,4 +17,17 @@ frappe.query_reports["Staff Scorecard"] = {
 		},
 		{ fieldname: "user", label: __("User"), fieldtype: "Link", options: "User" },
 	],
+	onload(report) {
+		// The chart counts things: frappe's axis formatter rounds fractional ticks of small
+		// counts ("1, 1, 0.5, 0, 0"); a count axis labels whole numbers only.
+		const chart_options = report.get_chart_options.bind(report);
+		report.get_chart_options = (data) => {
+			const options = chart_options(data);
+			options.axisOptions = {
+				...options.axisOptions,
+				numberFormatter: (value) => (Number.isInteger(Number(value)) ? String(value) : ""),
+			};
+			return options;
+		};
+	},
 };

@@ -55,7 +55,10 @@ def columns(days: int) -> list[dict]:
 	return [
 		column(_("User"), "user", "Link", "User", 180),
 		column(_("Interactions"), "handled", "Int", width=100),
-		column(_("Median First Response (h)"), "median_first_response_hours", "Float", width=120),
+		{
+			**column(_("Median First Response (h)"), "median_first_response_hours", "Float", width=120),
+			"precision": 1,
+		},
 		column(_("Service Level Met %"), "sla_met_percent", "Percent", width=110),
 		column(_("Complaints"), "complaints", "Int", width=90),
 		column(_("Complaints Resolved"), "complaints_resolved", "Int", width=110),
@@ -77,10 +80,11 @@ def chart(cards) -> dict | None:
 		"data": {
 			"labels": [c.user for c in cards],
 			"datasets": [
+				# short names: frappe's chart gives each legend entry a fixed width
 				{"name": _("Interactions"), "values": [c.handled for c in cards]},
-				{"name": _("Follow-ups On Time"), "values": [c.follow_ups_on_time for c in cards]},
-				{"name": _("Follow-ups Overdue"), "values": [c.follow_ups_overdue for c in cards]},
-				{"name": _("Complaints Resolved"), "values": [c.complaints_resolved for c in cards]},
+				{"name": _("On Time"), "values": [c.follow_ups_on_time for c in cards]},
+				{"name": _("Overdue"), "values": [c.follow_ups_overdue for c in cards]},
+				{"name": _("Resolved"), "values": [c.complaints_resolved for c in cards]},
 			],
 		},
 		"type": "bar",
