@@ -21,6 +21,10 @@ def get(
 	heatmap_year: str | int | None = None,
 ) -> dict | None:
 	frappe.has_permission(DOCTYPE, "read", throw=True)
+	from crm_pack.analytics.report_state import not_run_yet_message
+
+	if not_run_yet_message():
+		return None  # no revenue is counted yet: the workspace's notice says why
 	rows = frappe.get_list(
 		DOCTYPE,
 		fields=["abc_tier", "sum(net_revenue) as revenue"],

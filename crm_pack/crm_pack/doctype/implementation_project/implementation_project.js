@@ -23,10 +23,6 @@ frappe.ui.form.on("Implementation Project", {
 		// Shown through the formatter (the reader's language, as the phase board's columns);
 		// an input would show the stored English. The phases table and the board move it.
 		frm.set_df_property("current_phase", "read_only", 1);
-		for (const df of frm.meta.fields) {
-			// "80%", not the site's float precision ("80.000%")
-			if (df.fieldtype === "Percent" && !df.precision) frm.set_df_property(df.fieldname, "precision", "0");
-		}
 		frm.set_df_property(
 			"current_phase",
 			"description",
