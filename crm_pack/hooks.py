@@ -54,6 +54,14 @@ doc_events = {
 		"after_rename": "crm_pack.overrides.customer.after_rename",
 		"on_trash": "crm_pack.overrides.customer.on_trash",
 	},
+	"Contact": {
+		"on_update": "crm_pack.overrides.contact.on_update",
+		"after_delete": "crm_pack.overrides.contact.after_delete",
+	},
+	"Address": {
+		"on_update": "crm_pack.overrides.address.on_update",
+		"after_delete": "crm_pack.overrides.address.after_delete",
+	},
 	"Sales Order": {
 		"before_submit": "crm_pack.overrides.sales_order.before_submit",
 		"on_submit": "crm_pack.overrides.sales_order.on_submit",

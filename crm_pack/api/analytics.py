@@ -26,3 +26,17 @@ def run_now() -> dict:
 		user=frappe.session.user,
 	)
 	return {"queued": True, "message": _("Customer analytics started; the figures update when it finishes.")}
+
+
+@frappe.whitelist()
+def status() -> dict:
+	"""For the workspace's notice: what to say while the analytics have not run yet (None
+	once they have), and whether this user may start them."""
+	frappe.has_permission("CRM Customer", "read", throw=True)
+	from crm_pack.analytics.report_state import not_run_yet_message
+	from crm_pack.permissions import CRM_MANAGERS
+
+	return {
+		"message": not_run_yet_message(),
+		"can_run": bool(CRM_MANAGERS & set(frappe.get_roles())),
+	}

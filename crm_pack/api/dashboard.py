@@ -80,3 +80,41 @@ def sla_breaches_this_week(filters: str | dict | list | None = None) -> dict:
 	names = breaches_between(week_start, now_datetime())
 	# a click lists exactly the interactions counted ("" matches none when there are none)
 	return _card(len(names), {"agreement_status": "Failed", "name": ["in", names or [""]]})
+
+
+# --- the analytics cards: counted once the analytics have run, explained before ---------
+
+CRM_CUSTOMER = "CRM Customer"
+
+
+def _analytics_card(card: str) -> dict | str:
+	"""The card's own filters (its JSON) counted for this user."""
+	if not frappe.has_permission(CRM_CUSTOMER, "read"):
+		frappe.throw(_("You are not permitted to read {0}.").format(_(CRM_CUSTOMER)), frappe.PermissionError)
+	from crm_pack.analytics.report_state import not_run_yet_message
+
+	if not_run_yet_message():
+		# a zero here would say "none"; before the first run nobody is scored yet
+		return '<span class="text-muted crm-not-computed" style="font-size: var(--text-md); font-weight: normal;">{}</span>'.format(
+			frappe.utils.escape_html(_("Not computed yet"))
+		)
+	filters = [f[:4] for f in frappe.parse_json(frappe.get_cached_value("Number Card", card, "filters_json"))]
+	count = frappe.get_list(CRM_CUSTOMER, filters=filters, fields=["count(name) as n"])[0].n
+	return {
+		"value": count,
+		"fieldtype": "Int",
+		"route": ["List", CRM_CUSTOMER, "List"],
+		"route_options": {f[1]: [f[2], f[3]] if f[2] == "is" else f[3] for f in filters},
+	}
+
+
+@frappe.whitelist()
+def a_customers_without_owner(filters: str | dict | list | None = None) -> dict | str:
+	"""A-tier customers nobody owns (the tier comes from the analytics run)."""
+	return _analytics_card("A Customers without Owner")
+
+
+@frappe.whitelist()
+def customers_at_churn_risk(filters: str | dict | list | None = None) -> dict | str:
+	"""Customers the analytics scored at high churn risk."""
+	return _analytics_card("Customers at Churn Risk")

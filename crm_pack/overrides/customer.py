@@ -17,6 +17,12 @@ def after_insert(doc, method=None) -> None:
 def on_update(doc, method=None) -> None:
 	with never_blocks("crm_pack: CRM Customer not updated", doc):
 		customer_records.sync_master_fields(doc)
+	# after ERPNext's own on_update, which makes the quick entry's contact and address;
+	# the tax ID is the Customer's too
+	with never_blocks("crm_pack: data quality not updated", doc):
+		from crm_pack.relationship import data_quality
+
+		data_quality.recompute([doc.name])
 	if _credit_limits_changed(doc):
 		# the credit-limit use on the CRM Customer (ledger figures), before this save commits
 		events.touch([doc.name], doc, analytics=False)

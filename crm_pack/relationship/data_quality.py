@@ -9,6 +9,27 @@ from crm_pack import texts
 from crm_pack.relationship.contacts import contacts_by_customer
 from crm_pack.relationship.rules.quality import is_stale, last_activity, quality
 
+# what recompute writes on a CRM Customer
+FIELDS = (
+	"data_quality_score",
+	"data_quality_missing_codes",
+	"last_activity_date",
+	"is_stale",
+	"quality_updated_on",
+)
+
+
+def refresh_for_links(doc) -> None:
+	"""A Contact or Address changed: the customers it is linked to (before and after the
+	change) are scored again at once."""
+	customers = {link.link_name for link in doc.get("links") or [] if link.link_doctype == "Customer"}
+	before = doc.get_doc_before_save() if hasattr(doc, "get_doc_before_save") else None
+	if before:
+		customers |= {link.link_name for link in before.get("links") or [] if link.link_doctype == "Customer"}
+	customers = sorted(c for c in customers if c)
+	if customers:
+		recompute(customers)
+
 
 def _addressed(customers: list[str] | None) -> set[str]:
 	"""Customers with at least one address."""

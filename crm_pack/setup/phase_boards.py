@@ -2,9 +2,11 @@
 
 Implementation Project's `current_phase` holds the name of one of the project's own
 phases (a Data field: the method decides the phase names). Frappe's Kanban needs a
-board record with one column per value, so there is one public board per method, its
-columns the method's phases in order, filtered to that method's projects. Moving a
-card sets `current_phase` and saves the project, so the phase gates still apply.
+board record with one column per value. "Implementation Phases" (the workspace's
+shortcut) has the phases of every method, method after method, and no filter, so every
+project is on it whichever method it follows; "Implementation Phases (Scope to
+Cut-over)" is that method's projects alone. Moving a card sets `current_phase` and saves
+the project, so the phase gates still apply (a phase of another method is refused).
 
 `ensure_desk_records()` is idempotent (after_install and after_migrate): it creates a
 missing board and appends phases a method gained, leaving columns users archived or
@@ -19,26 +21,47 @@ from crm_pack.projects.rules import method
 
 DOCTYPE = "Implementation Project"
 COLOURS = ("Blue", "Cyan", "Purple", "Orange", "Yellow", "Green")
+ALL_METHODS = None
 BOARDS = {
-	method.CLASSIC: "Implementation Phases",
-	method.COURSE: "Implementation Phases (Scope to Cut-over)",
+	"Implementation Phases": ALL_METHODS,
+	"Implementation Phases (Scope to Cut-over)": method.COURSE,
 }
 
 
 def ensure_desk_records() -> None:
-	for template, board_name in BOARDS.items():
+	for board_name, template in BOARDS.items():
 		ensure_phase_board(board_name, template)
+	from crm_pack.setup import analytics_notice
+
+	analytics_notice.ensure()
 
 
-def ensure_phase_board(board_name: str, template: str) -> str:
-	phases = [str(p.name) for p in method.TEMPLATES[template]]
+def _method_filter(template: str | None) -> str:
+	if template is None:
+		# frappe's Kanban reads the board's first filter whenever it orders a column, so
+		# "every project" is a filter that holds for all, not an empty list
+		return json.dumps([[DOCTYPE, "name", "is", "set", False]])
+	return json.dumps([[DOCTYPE, "method", "=", template, False]])
+
+
+def ensure_phase_board(board_name: str, template: str | None) -> str:
+	templates = [template] if template else list(method.TEMPLATES)
+	# the n-th phase of each method has the same colour: a board of both reads as stages
+	colours = {
+		str(p.name): COLOURS[i % len(COLOURS)] for t in templates for i, p in enumerate(method.TEMPLATES[t])
+	}
+	phases = list(colours)
 	if frappe.db.exists("Kanban Board", board_name):
 		board = frappe.get_doc("Kanban Board", board_name)
 		present = {c.column_name for c in board.columns}
 		missing = [p for p in phases if p not in present]
-		if missing:
-			for phase in missing:
-				board.append("columns", {"column_name": phase, "status": "Active", "indicator": "Gray"})
+		for phase in missing:
+			board.append("columns", {"column_name": phase, "status": "Active", "indicator": colours[phase]})
+		# up to 0.1 the shortcut's board showed the first method's projects only
+		widened = template is None and board.filters == _method_filter(method.CLASSIC)
+		if widened:
+			board.filters = _method_filter(None)
+		if missing or widened:
 			board.save(ignore_permissions=True)
 		return board.name
 	board = frappe.get_doc(
@@ -49,12 +72,11 @@ def ensure_phase_board(board_name: str, template: str) -> str:
 			"field_name": "current_phase",
 			"private": 0,
 			"show_labels": 1,
-			"filters": json.dumps([[DOCTYPE, "method", "=", template, False]]),
+			"filters": _method_filter(template),
 			# the Kanban view fetches only list-view fields, so the card shows those
 			"fields": json.dumps(["customer", "status", "health_score"]),
 			"columns": [
-				{"column_name": phase, "status": "Active", "indicator": COLOURS[i % len(COLOURS)]}
-				for i, phase in enumerate(phases)
+				{"column_name": phase, "status": "Active", "indicator": colours[phase]} for phase in phases
 			],
 		}
 	)
@@ -64,6 +86,9 @@ def ensure_phase_board(board_name: str, template: str) -> str:
 
 def remove_desk_records() -> None:
 	"""For before_uninstall: the boards point at a doctype that is about to go."""
-	for board_name in BOARDS.values():
+	from crm_pack.setup import analytics_notice
+
+	analytics_notice.remove()
+	for board_name in BOARDS:
 		if frappe.db.exists("Kanban Board", board_name):
 			frappe.delete_doc("Kanban Board", board_name, ignore_permissions=True, delete_permanently=True)

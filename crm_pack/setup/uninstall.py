@@ -51,6 +51,7 @@ MODULE_RECORDS = (
 	"Number Card",
 	"Dashboard Chart",
 	"Print Format",
+	"Dashboard Chart Source",
 	"Module Onboarding",
 	"Onboarding Step",
 	"Form Tour",

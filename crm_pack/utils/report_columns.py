@@ -5,13 +5,16 @@ from frappe import _
 
 def column(label: str, fieldname: str, fieldtype: str = "Data", options: str | None = None, width: int = 120):
 	"""A report column; `label` is already translated by the caller."""
-	return {
+	spec = {
 		"label": label,
 		"fieldname": fieldname,
 		"fieldtype": fieldtype,
 		"options": options,
 		"width": width,
 	}
+	if fieldtype == "Percent":
+		spec["precision"] = 1  # "83.3%", not the site's float precision ("83.333%")
+	return spec
 
 
 def customer_columns(link_field: str = "name", with_owner: bool = True) -> list[dict]:

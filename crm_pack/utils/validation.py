@@ -1,13 +1,27 @@
 """Turns the domain rules' Problems into one translated message for the user."""
 
+import datetime as dt
+
 import frappe
 from frappe import _
+from frappe.utils import format_datetime, formatdate
 
 from crm_pack.problems import Label, Problem
 
 
+def _shown(arg):
+	"""A rule's argument as the desk shows it: labels translated, dates in the user's format."""
+	if isinstance(arg, Label):
+		return _(arg)
+	if isinstance(arg, dt.datetime):
+		return format_datetime(arg)
+	if isinstance(arg, dt.date):
+		return formatdate(arg)
+	return arg
+
+
 def render(problem: Problem) -> str:
-	args = [_(a) if isinstance(a, Label) else a for a in problem.args]
+	args = [_shown(a) for a in problem.args]
 	text = _(problem.message).format(*args)
 	if problem.row:
 		table, idx = problem.row

@@ -41,6 +41,10 @@ USERS = {
 	"browser.sales@crm-pack.test": ["CRM User", "Sales User"],
 	# reviews duplicates and merges customers (ERPNext's Customer delete is a master manager's)
 	"browser.manager@crm-pack.test": ["CRM Manager", "Sales Master Manager"],
+	# a CRM User with no customer of their own yet (empty boards and lists)
+	"browser.empty@crm-pack.test": ["CRM User"],
+	# works in Chinese from the start (the language is set in data.py)
+	"browser.zhcn@crm-pack.test": ["CRM User"],
 }
 
 if not (SITES_PATH / SITE / "site_config.json").exists():

@@ -10,7 +10,15 @@ or done, an A customer with an owner) prove the filters.
 
 import frappe
 from frappe.query_builder.functions import Sum
-from frappe.utils import add_days, add_to_date, get_datetime, get_first_day_of_week, now_datetime, nowdate
+from frappe.utils import (
+	add_days,
+	add_to_date,
+	get_datetime,
+	get_first_day_of_week,
+	getdate,
+	now_datetime,
+	nowdate,
+)
 from frappe.utils.password import update_password
 
 from crm_pack.api import dashboard
@@ -21,6 +29,8 @@ ACCOUNTS_USER = "browser.accounts@crm-pack.test"
 ZH_USER = "browser.zh@crm-pack.test"
 SALES_USER = "browser.sales@crm-pack.test"
 MANAGER = "browser.manager@crm-pack.test"
+EMPTY_USER = "browser.empty@crm-pack.test"
+ZHCN_USER = "browser.zhcn@crm-pack.test"
 INVOICE_RATE = 1234.5
 
 
@@ -122,7 +132,7 @@ def build(users: dict[str, list[str]], password: str) -> dict:
 	overdue = interaction(
 		customer, interaction_datetime=add_days(now_datetime(), -10), follow_up_date=add_days(nowdate(), -3)
 	)
-	interaction(customer, follow_up_date=add_days(nowdate(), 3))
+	upcoming = interaction(customer, subject=f"Follow-up call {tag}", follow_up_date=add_days(nowdate(), 3))
 	interaction(
 		customer,
 		interaction_datetime=add_days(now_datetime(), -10),
@@ -161,6 +171,71 @@ def build(users: dict[str, list[str]], password: str) -> dict:
 
 	ensure_desk_records()
 
+	# the other method's project: the shortcut's board shows it too
+	course_project = frappe.get_doc(
+		{
+			"doctype": "Implementation Project",
+			"project_name": f"Browser Cut-over {tag}",
+			"customer": customer,
+			"status": "Planning",
+			"method": "Scope to Cut-over",
+			"planned_start_date": nowdate(),
+			"planned_go_live_date": add_days(nowdate(), 80),
+		}
+	).insert(ignore_permissions=True)
+	# a phone complaint still waiting for its first response
+	complaint = interaction(customer, interaction_type="Complaint", subject=f"Complaint {tag} by phone")
+	# the tiers and churn levels above stand for an analytics run (the cards count them)
+	for name in (unowned, owned):
+		frappe.db.set_value("CRM Customer", name, "analytics_updated_on", now_datetime())
+
+	# the Chinese-speaking user's own customer, with a project and interactions
+	frappe.db.set_value("User", ZHCN_USER, "language", "zh")
+	zh_customer = factories.customer(f"Browser Zh {tag}")
+	factories.sales_invoice(zh_customer, INVOICE_RATE)
+	frappe.db.set_value("CRM Customer", zh_customer, "relationship_owner", ZHCN_USER)
+	# as the nightly run would store it: a level, a score and the reason as codes
+	from crm_pack import texts
+	from crm_pack.problems import _ as source
+
+	frappe.db.set_value(
+		"CRM Customer",
+		zh_customer,
+		{
+			"churn_risk_level": "Medium",
+			"churn_risk_score": 55,
+			"churn_risk_reason_codes": texts.encode(
+				[
+					(
+						source("Last order on {0}; this customer usually orders every {1} days (±{2})."),
+						(getdate(add_days(nowdate(), -60)), 30, 5),
+					)
+				]
+			),
+			"analytics_updated_on": now_datetime(),
+		},
+	)
+	for channel in ("Phone", "Visit", "Email"):
+		frappe.get_doc(
+			{
+				"doctype": "Customer Interaction",
+				"customer": zh_customer,
+				"subject": f"Zh {tag}",
+				"channel": channel,
+				"handled_by": ZHCN_USER,
+			}
+		).insert(ignore_permissions=True)
+	zh_project = frappe.get_doc(
+		{
+			"doctype": "Implementation Project",
+			"project_name": f"Browser Zh Roll-out {tag}",
+			"customer": zh_customer,
+			"method": "Requirements to Go-live",
+			"planned_start_date": nowdate(),
+			"planned_go_live_date": add_days(nowdate(), 100),
+		}
+	).insert(ignore_permissions=True)
+
 	def seen(doctype, name):
 		return int(bool(frappe.has_permission(doctype, "read", name, user=CRM_USER)))
 
@@ -197,6 +272,22 @@ def build(users: dict[str, list[str]], password: str) -> dict:
 		"project": project.name,
 		"project_name": project.project_name,
 		"project_phase": project.current_phase,
+		"course_project_name": course_project.project_name,
+		"course_project_phase": course_project.current_phase,
+		"complaint": complaint.name,
+		"overdue": overdue.name,
+		"upcoming_subject": upcoming.subject,
+		"empty_user": EMPTY_USER,
+		"zhcn_user": ZHCN_USER,
+		"zh_customer": zh_customer,
+		"zh_project": zh_project.name,
+		"zh_project_name": zh_project.project_name,
+		# data shown on the zh user's screens: names, not words to translate
+		"zh_names": [
+			*frappe.db.get_value("Customer", zh_customer, ["customer_group", "territory"]),
+			invoice.company,
+			frappe.db.get_value("User", ZHCN_USER, "full_name"),
+		],
 		"xss_tag": f"Probe {tag}",
 		"cards": expected,
 		"cards_now": card_counts(),

@@ -108,6 +108,59 @@ def test_data_quality_score_names_what_is_missing_and_stale_flag():
 	assert frappe.db.get_value("CRM Customer", old, "is_stale") == 0
 
 
+def _missing(customer) -> str:
+	return frappe.db.get_value("CRM Customer", customer, "data_quality_missing_codes") or ""
+
+
+def test_data_quality_follows_contacts_addresses_and_the_owner_at_once():
+	"""No nightly wait: a Customer saved with its Quick Entry contact, a Contact or Address
+	added or deleted, and the owner set on the CRM Customer each move the score at once,
+	and the saved CRM Customer carries the new list."""
+	cust = frappe.get_doc(
+		{
+			"doctype": "Customer",
+			"customer_name": f"Quick Entry {frappe.generate_hash(length=6)}",
+			"email_id": f"buyer-{frappe.generate_hash(length=6)}@quick.test",
+			"mobile_no": "+49 30 7654321",
+			"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}, "name"),
+			"territory": frappe.db.get_value("Territory", {"is_group": 0}, "name"),
+		}
+	).insert(ignore_permissions=True)
+	for gone in ("contact person", "email address", "phone number"):
+		assert gone not in _missing(cust.name)
+	assert "relationship owner" in _missing(cust.name)
+
+	address = frappe.get_doc(
+		{
+			"doctype": "Address",
+			"address_title": cust.name,
+			"address_line1": "Hauptstr. 2",
+			"city": "Berlin",
+			"country": frappe.db.get_value("Company", factories.company(), "country"),
+			"links": [{"link_doctype": "Customer", "link_name": cust.name}],
+		}
+	).insert(ignore_permissions=True)
+	assert '"address"' not in _missing(cust.name)
+	address.delete(ignore_permissions=True)
+	assert '"address"' in _missing(cust.name)
+
+	crm = frappe.get_doc("CRM Customer", cust.name)
+	crm.relationship_owner = "crm.user@crm-pack.test"
+	crm.save(ignore_permissions=True)
+	assert "relationship owner" not in crm.data_quality_missing  # the saved document itself
+	assert "relationship owner" not in _missing(cust.name)
+
+
+def test_a_new_crm_customer_has_no_version_of_zeros_turned_null():
+	frappe.flags.in_test, was = False, frappe.flags.in_test  # versions are skipped in test mode
+	try:
+		cust = factories.customer()
+	finally:
+		frappe.flags.in_test = was
+	versions = frappe.get_all("Version", {"ref_doctype": "CRM Customer", "docname": cust}, pluck="data")
+	assert not any("satisfaction_score" in v or "estimated_annual_spend" in v for v in versions), versions
+
+
 def _import(doctype, csv, import_type="Insert New Records"):
 	file = frappe.get_doc(
 		{

@@ -66,6 +66,14 @@ PROBES = {
 		{"customer": "{customer}", "company": "{company}"},
 		(NOBODY, CRM_USER),
 	),
+	"crm_pack.api.dashboard.a_customers_without_owner": ({}, (NOBODY,)),
+	"crm_pack.api.dashboard.customers_at_churn_risk": ({}, (NOBODY,)),
+	"crm_pack.api.analytics.status": ({}, (NOBODY,)),
+	"crm_pack.crm_pack.dashboard_chart_source.interactions_by_channel.interactions_by_channel.get": (
+		{},
+		(NOBODY,),
+	),
+	"crm_pack.crm_pack.dashboard_chart_source.revenue_by_tier.revenue_by_tier.get": ({}, (NOBODY,)),
 }
 
 

@@ -6,9 +6,7 @@ frappe.ui.form.on("Customer", {
 		if (frm.is_new() || !frappe.model.can_read("CRM Customer")) return;
 		if (frappe.model.can_create("Customer Interaction")) {
 			// quick entry: channel, type, subject and follow-up date in a dialog, without leaving the customer
-			frm.add_custom_button(__("Log Interaction"), () =>
-				frappe.new_doc("Customer Interaction", { customer: frm.doc.name })
-			);
+			frm.add_custom_button(__("Log Interaction"), () => crm_pack_log_interaction(frm));
 		}
 		frappe
 			.call({
@@ -33,3 +31,15 @@ frappe.ui.form.on("Customer", {
 			.catch(() => {});
 	},
 });
+
+// The quick entry saves and stays on the customer (frappe's default opens the new
+// interaction's form): the 360's latest interactions and the timeline show it at once.
+function crm_pack_log_interaction(frm) {
+	frappe.route_options = { customer: frm.doc.name };
+	frappe.model.with_doctype("Customer Interaction", () =>
+		frappe.ui.form.make_quick_entry("Customer Interaction", (doc) => {
+			frappe.show_alert({ message: __("Interaction {0} logged", [doc.subject || doc.name]), indicator: "green" });
+			frm.reload_doc();
+		})
+	);
+}

@@ -23,9 +23,16 @@ frappe.ui.form.on("CRM Customer", {
 			() => frappe.set_route("query-report", "Accounts Receivable", { party_type: "Customer", party: [frm.doc.customer] }),
 			__("View")
 		);
-		frm.add_custom_button(__("New Interaction"), () =>
-			frappe.new_doc("Customer Interaction", { customer: frm.doc.name })
-		);
+		frm.add_custom_button(__("New Interaction"), () => {
+			// saved from the quick entry, the user stays here and sees it in the 360 and timeline
+			frappe.route_options = { customer: frm.doc.name };
+			frappe.model.with_doctype("Customer Interaction", () =>
+				frappe.ui.form.make_quick_entry("Customer Interaction", (doc) => {
+					frappe.show_alert({ message: __("Interaction {0} logged", [doc.subject || doc.name]), indicator: "green" });
+					frm.reload_doc();
+				})
+			);
+		});
 		if (frappe.model.can_create("Customer Interaction")) {
 			frm.add_custom_button(__("Log Call"), () => crm_pack.log_call(frm.doc.name, null, () => frm.reload_doc()));
 		}
@@ -96,3 +103,12 @@ function crm_pack_statement_dialog(frm, mode) {
 			dialog.show();
 		});
 }
+
+// Percentages to one decimal ("83.3%"), not the site's float precision ("83.333%").
+frappe.ui.form.on("CRM Customer", {
+	setup(frm) {
+		for (const df of frm.meta.fields) {
+			if (df.fieldtype === "Percent" && !df.precision) frm.set_df_property(df.fieldname, "precision", "1");
+		}
+	},
+});

@@ -38,10 +38,20 @@ class CRMCustomer(Document):
 		from crm_pack.relationship import data_quality
 
 		data_quality.recompute([self.name])
+		# written by bulk update: the saved form shows the new score without a reload; the
+		# score is computed, not this save's change, so the version leaves it out
+		fresh = frappe.db.get_value("CRM Customer", self.name, data_quality.FIELDS, as_dict=True) or {}
+		self.update(fresh)
+		if self.get_doc_before_save():
+			self.get_doc_before_save().update(fresh)
 		self._tell_referrers()
-		if not self.is_new() and self.has_value_changed("abc_tier"):
-			# set by hand: tonight's analytics write the computed tier back
-			self.db_set("analytics_scores_digest", "", update_modified=False)
+		if not self.flags.in_insert and self.has_value_changed("abc_tier"):
+			# set by hand: tonight's analytics write the computed tier back. Not db_set: on
+			# insert it loads the stored row as "before save", and the version of the insert
+			# then read "changed Satisfaction ... from 0 to null" (stored 0, unsaved None)
+			frappe.db.set_value(
+				"CRM Customer", self.name, "analytics_scores_digest", "", update_modified=False
+			)
 
 	def _tell_referrers(self):
 		# a referrer's lifetime value includes a share of the customers it referred

@@ -5,6 +5,10 @@ frappe.ui.form.on("Customer Interaction", {
 		}));
 		frm.set_query("reference_name", () => ({ filters: { customer: frm.doc.customer } }));
 	},
+	refresh(frm) {
+		show_follow_up_assignment(frm);
+		add_first_response_button(frm);
+	},
 	onload(frm) {
 		// ERPNext narrows these pickers only while Support Settings tracks agreements (for
 		// Issues); complaints run on their agreement either way, so narrow them here too.
@@ -22,3 +26,33 @@ frappe.ui.form.on("Customer Interaction", {
 		});
 	},
 });
+
+// The follow-up's ToDo is named by a hash: the link reads as whom it is assigned to and
+// when it is due (the ToDo is the handler's, dated the follow-up date).
+function show_follow_up_assignment(frm) {
+	const todo = frm.doc.follow_up_todo;
+	if (!todo) return;
+	const due = frm.doc.follow_up_date ? frappe.datetime.str_to_user(frm.doc.follow_up_date) : "";
+	let label = __("Assigned to {0}, due {1}", [frappe.user.full_name(frm.doc.handled_by), due]);
+	if (frm.doc.follow_up_done) label += ` (${__("Done")})`;
+	frappe.utils.add_link_title("ToDo", todo, label);
+	frm.refresh_field("follow_up_todo");
+}
+
+// A phone complaint answered on the phone: the first response is stamped by the service
+// level engine as when the status leaves Open (ERPNext's rule), here in one click.
+function add_first_response_button(frm) {
+	const d = frm.doc;
+	if (frm.is_new() || d.interaction_type !== "Complaint" || d.status !== "Open") return;
+	if (d.first_responded_on || !frm.perm[0] || !frm.perm[0].write) return;
+	frm.add_custom_button(__("Record First Response"), () => {
+		frm.set_value("status", "Replied");
+		frm.save().then(() =>
+			frappe.show_alert({
+				message: __("First response recorded: {0}", [frappe.datetime.str_to_user(frm.doc.first_responded_on)]),
+				indicator: "green",
+			})
+		);
+	});
+	frm.change_custom_button_type(__("Record First Response"), null, "primary");
+}

@@ -20,6 +20,14 @@ function translate_seeded_texts() {
 frappe.ui.form.on("Implementation Project", {
 	setup(frm) {
 		translate_seeded_texts();
+		// Shown through the formatter (the reader's language, as the phase board's columns);
+		// an input would show the stored English. The phases table and the board move it.
+		frm.set_df_property("current_phase", "read_only", 1);
+		frm.set_df_property(
+			"current_phase",
+			"description",
+			__("Follows the phases: set a phase's status below, or move the card on the Implementation Phases board.")
+		);
 		frm.set_query("sales_order", () => ({ filters: { customer: frm.doc.customer, docstatus: 1 } }));
 	},
 	refresh(frm) {

@@ -2,6 +2,7 @@
 
 import frappe
 from frappe import _
+from frappe.utils.formatters import format_value
 
 from crm_pack.analytics.report_state import not_run_yet_message
 from crm_pack.analytics.rules import abc
@@ -54,11 +55,18 @@ def execute(filters: dict | None = None):
 	summary.append(
 		{
 			"label": _("Top 12% of customers bring"),
-			"value": round(100 * abc.concentration(revenue, 0.12), 1),
-			"datatype": "Percent",
+			# formatted here: frappe's report summary formats a Percent at the site's float
+			# precision ("57.000 %")
+			"value": format_value(
+				round(100 * abc.concentration(revenue, 0.12), 1), {"fieldtype": "Percent", "precision": 1}
+			),
+			"datatype": "Data",
 		}
 	)
-	return _columns(), data, not_run_yet_message(), chart, summary
+	message = not_run_yet_message()
+	if message:
+		summary = []  # nothing is computed yet: no "0 %" that reads as a result
+	return _columns(), data, message, chart, summary
 
 
 def _columns():

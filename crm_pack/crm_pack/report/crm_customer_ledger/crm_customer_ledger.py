@@ -47,7 +47,11 @@ def _validate(filters):
 		frappe.throw(_("Choose From Date and To Date."))
 	filters.from_date, filters.to_date = getdate(filters.from_date), getdate(filters.to_date)
 	if filters.from_date > filters.to_date:
-		frappe.throw(_("From Date {0} is after To Date {1}.").format(filters.from_date, filters.to_date))
+		frappe.throw(
+			_("From Date {0} is after To Date {1}.").format(
+				frappe.utils.formatdate(filters.from_date), frappe.utils.formatdate(filters.to_date)
+			)
+		)
 
 
 def _check_access(filters):

@@ -3,7 +3,7 @@ quotations/orders that followed them. A CRM User sees their own card; managers s
 
 import frappe
 from frappe import _
-from frappe.utils import get_first_day, getdate, nowdate
+from frappe.utils import add_months, formatdate, getdate, nowdate
 
 from crm_pack import permissions
 from crm_pack.interactions import scorecard_reads as reads
@@ -13,10 +13,12 @@ from crm_pack.utils.report_columns import column
 
 def execute(filters: dict | None = None):
 	filters = frappe._dict(filters or {})
-	from_date = getdate(filters.from_date or get_first_day(nowdate()))
+	from_date = getdate(filters.from_date or add_months(nowdate(), -1))
 	to_date = getdate(filters.to_date or nowdate())
 	if from_date > to_date:
-		frappe.throw(_("From Date {0} is after To Date {1}.").format(from_date, to_date))
+		frappe.throw(
+			_("From Date {0} is after To Date {1}.").format(formatdate(from_date), formatdate(to_date))
+		)
 	user = filters.user
 	if permissions.is_restricted("Customer Interaction"):
 		user = frappe.session.user  # a CRM User's scorecard is their own
@@ -53,7 +55,10 @@ def columns(days: int) -> list[dict]:
 	return [
 		column(_("User"), "user", "Link", "User", 180),
 		column(_("Interactions"), "handled", "Int", width=100),
-		column(_("Median First Response (h)"), "median_first_response_hours", "Float", width=120),
+		{
+			**column(_("Median First Response (h)"), "median_first_response_hours", "Float", width=120),
+			"precision": 1,
+		},
 		column(_("Service Level Met %"), "sla_met_percent", "Percent", width=110),
 		column(_("Complaints"), "complaints", "Int", width=90),
 		column(_("Complaints Resolved"), "complaints_resolved", "Int", width=110),
@@ -75,10 +80,11 @@ def chart(cards) -> dict | None:
 		"data": {
 			"labels": [c.user for c in cards],
 			"datasets": [
+				# short names: frappe's chart gives each legend entry a fixed width
 				{"name": _("Interactions"), "values": [c.handled for c in cards]},
-				{"name": _("Follow-ups On Time"), "values": [c.follow_ups_on_time for c in cards]},
-				{"name": _("Follow-ups Overdue"), "values": [c.follow_ups_overdue for c in cards]},
-				{"name": _("Complaints Resolved"), "values": [c.complaints_resolved for c in cards]},
+				{"name": _("On Time"), "values": [c.follow_ups_on_time for c in cards]},
+				{"name": _("Overdue"), "values": [c.follow_ups_overdue for c in cards]},
+				{"name": _("Resolved"), "values": [c.complaints_resolved for c in cards]},
 			],
 		},
 		"type": "bar",
