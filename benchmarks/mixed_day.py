@@ -14,6 +14,8 @@ the median day with each, the ratio, and per step the median time and queries in
 modes. --profile also runs one day with hooks under cProfile and prints crm_pack's share.
 
     cd <bench> && PYTHONPATH=<repo> env/bin/python <repo>/benchmarks/mixed_day.py --site <site> --runs 5 [--customers 8] [--profile]
+
+--runs 0 --profile only profiles.
 """
 
 import collections
@@ -186,7 +188,10 @@ def profile(customers: int) -> None:
 		if not any("/crm_pack/" in caller[0] and "/tests/" not in caller[0] for caller in row[4])
 	}
 	share = sum(row[3] for row in roots.values())
-	print(f"cProfile, one day with hooks: {total:.2f} s in all, crm_pack's entry points {share:.3f} s")
+	print(
+		f"cProfile, one day with hooks: {total:.2f} s in all (profiled), crm_pack's entry points"
+		f" {share:.3f} s = {100 * share / total:.1f} %"
+	)
 	for func, row in sorted(roots.items(), key=lambda kv: -kv[1][3])[:12]:
 		print(f"  {row[3] * 1000:8.1f} ms  {row[1]:5d} calls  {func[0].split('/crm_pack/')[-1]}:{func[2]}")
 
@@ -201,7 +206,7 @@ def main():
 	steps = {"hooks": collections.defaultdict(list), "bypassed": collections.defaultdict(list)}
 	queries, counts = {"hooks": {}, "bypassed": {}}, {}
 	try:
-		for r in range(args.runs * 2 + 2):
+		for r in range(args.runs * 2 + 2 if args.runs else 0):
 			mode = "hooks" if r % 2 == 0 else "bypassed"
 			frappe.local.doc_events_hooks = with_hooks
 			names = prepare(args.customers)
@@ -221,6 +226,8 @@ def main():
 	finally:
 		frappe.local.doc_events_hooks = with_hooks
 		frappe.db.rollback()
+	if not args.runs:
+		return
 	a, b = median(totals["hooks"]), median(totals["bypassed"])
 	documents = sum(counts.values())
 	print(
