@@ -34,6 +34,11 @@ def median(values):
 	return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
 
 
+def paired_ratio(a: list, b: list) -> float:
+	"""Median of a[i] / b[i] over runs taken in alternating pairs: drift between pairs cancels."""
+	return median([x / y for x, y in zip(a, b, strict=True)])
+
+
 def timed(fn):
 	start = time.perf_counter()
 	fn()

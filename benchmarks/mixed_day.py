@@ -20,7 +20,7 @@ modes. --profile also runs one day with hooks under cProfile and prints crm_pack
 
 import collections
 
-from _site import connect, environment, median, timed, verdict, without_crm_pack
+from _site import connect, environment, median, paired_ratio, timed, verdict, without_crm_pack
 
 
 def options(parser):
@@ -163,11 +163,11 @@ def _return_delivery(delivery):
 	return submitted(ret)
 
 
-def profile(customers: int) -> None:
+def profile(customers: int, with_hooks: dict) -> None:
 	import cProfile
 	import pstats
 
-	frappe.local.doc_events_hooks = frappe.get_doc_hooks()
+	frappe.local.doc_events_hooks = with_hooks
 	names = prepare(customers)
 	profiler = cProfile.Profile()
 	profiler.enable()
@@ -222,7 +222,7 @@ def main():
 			queries[mode] = dict(day.queries)
 			counts = dict(day.counts)
 		if args.profile:
-			profile(args.customers)
+			profile(args.customers, with_hooks)
 	finally:
 		frappe.local.doc_events_hooks = with_hooks
 		frappe.db.rollback()
@@ -247,6 +247,7 @@ def main():
 	print(f"  whole day with crm_pack hooks : {a:7.2f} s")
 	print(f"  whole day hooks bypassed      : {b:7.2f} s")
 	print(f"  ratio                         : {a / b:.3f}  {verdict(a / b, 1.05)}")
+	print(f"  median paired ratio           : {paired_ratio(totals['hooks'], totals['bypassed']):.3f}")
 	print(environment())
 
 

@@ -21,7 +21,7 @@ at a real site.
 
 import time
 
-from _site import connect, environment, median, timed, verdict, without_crm_pack
+from _site import connect, environment, median, paired_ratio, timed, verdict, without_crm_pack
 
 
 def options(parser):
@@ -206,6 +206,7 @@ def measure(company: str, cust: str, runs: int) -> dict:
 		"hooks": median(times["hooks"]),
 		"bypassed": median(times["bypassed"]),
 		"refresh": median(times["refresh"]),
+		"paired": paired_ratio(times["hooks"], times["bypassed"]),
 		"queries": {mode: int(median(counts)) for mode, counts in queries.items()},
 	}
 
@@ -246,6 +247,7 @@ def main():
 		print(f"    hooks bypassed      : {b * 1000:7.1f} ms  ({r['queries']['bypassed']} queries)")
 		print(f"    of which the before-commit refresh: {r['refresh'] * 1000:.1f} ms")
 		print(f"    ratio               : {a / b:.3f}  {verdict(a / b, 1.05)}")
+		print(f"    median paired ratio : {r['paired']:.3f}")
 		print(f"    extra queries       : {extra}  {verdict(extra, 6)}")
 	print(environment())
 
