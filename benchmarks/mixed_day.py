@@ -244,6 +244,8 @@ def main():
 			f"  {label:<24}{n:>4}{h * 1000 / n:>11.1f}{p * 1000 / n:>13.1f}{h / p:>8.3f}"
 			f"{queries['hooks'][label] / n:>10.1f}{queries['bypassed'][label] / n:>10.1f}"
 		)
+	control = median(steps["hooks"]["Quotation"]) / median(steps["bypassed"]["Quotation"])
+	print(f"  control: Quotation, which crm_pack does not listen to, hooks / bypassed = {control:.3f}")
 	print(f"  whole day with crm_pack hooks : {a:7.2f} s")
 	print(f"  whole day hooks bypassed      : {b:7.2f} s")
 	print(f"  ratio                         : {a / b:.3f}  {verdict(a / b, 1.05)}")
