@@ -55,6 +55,7 @@ doc_events = {
 		"on_trash": "crm_pack.overrides.customer.on_trash",
 	},
 	"Sales Order": {
+		"before_submit": "crm_pack.overrides.sales_order.before_submit",
 		"on_submit": "crm_pack.overrides.sales_order.on_submit",
 		"on_cancel": "crm_pack.overrides.sales_order.on_cancel",
 		"on_update_after_submit": "crm_pack.overrides.sales_order.on_update_after_submit",
@@ -66,6 +67,7 @@ doc_events = {
 		"on_update_after_submit": "crm_pack.overrides.sales_invoice.on_update_after_submit",
 	},
 	"Delivery Note": {
+		"on_submit": "crm_pack.overrides.delivery_note.on_submit",
 		"on_cancel": "crm_pack.overrides.delivery_note.on_cancel",
 	},
 	"Payment Entry": {
@@ -119,6 +121,8 @@ scheduler_events = {
 		"crm_pack.relationship.data_quality.recompute_all_job",
 	],
 	"daily_long": [
+		# payment follow-up levels, Dunnings, reminders; promises kept or broken (when enabled)
+		"crm_pack.credit_control.follow_up_run.daily_job",
 		# Overdue amounts change with the calendar, not with documents.
 		"crm_pack.ledger.refresh.recompute_all_job",
 		# ABC tiers, lifetime value, churn risk, RFM and share of wallet for every customer.

@@ -1,4 +1,4 @@
-"""Record-level access: a CRM User sees the customers they own or are on the team of, and
+"""Record-level access: a CRM User sees the customers they own, collect or are on the team of, and
 those customers' interactions and projects (plus interactions they handle and projects
 they work on). Managers see everything; accountants read every customer's figures.
 
@@ -39,13 +39,15 @@ def is_restricted(doctype: str, user: str | None = None) -> bool:
 
 
 def visible_customers(user: str):
-	"""Subquery: the CRM Customers this user owns or is on the team of."""
+	"""Subquery: the CRM Customers this user owns, collects (chases their payments) or is on
+	the team of."""
 	CRM, TEAM = DocType("CRM Customer"), DocType("CRM Customer Team Member")
 	return (
 		frappe.qb.from_(CRM)
 		.select(CRM.name)
 		.where(
 			(CRM.relationship_owner == user)
+			| (CRM.collector == user)
 			| CRM.name.isin(
 				frappe.qb.from_(TEAM)
 				.select(TEAM.parent)
@@ -108,7 +110,11 @@ def has_customer_permission(doc, ptype=None, user=None, debug=False):
 	user = user or frappe.session.user
 	if not is_restricted("CRM Customer", user):
 		return None
-	return doc.relationship_owner == user or any(row.user == user for row in doc.get("team") or [])
+	return (
+		doc.relationship_owner == user
+		or doc.get("collector") == user
+		or any(row.user == user for row in doc.get("team") or [])
+	)
 
 
 def has_interaction_permission(doc, ptype=None, user=None, debug=False):

@@ -30,6 +30,7 @@ from frappe.utils import cint, flt, getdate, now_datetime, nowdate
 from crm_pack import texts
 from crm_pack.analytics import basis as analytics_basis
 from crm_pack.analytics.rules import abc, churn, rfm
+from crm_pack.credit_control.rules import behaviour
 from crm_pack.utils.bulk_update import CHUNK, update_rows
 
 SCORE_FIELDS = (
@@ -59,6 +60,11 @@ _STATE = (
 	"net_revenue",
 	"billed_last_12_months",
 	"analytics_scores_digest",
+	# money and delivery signals (credit_control)
+	"credit_used_percent",
+	"late_order_count",
+	"late_order_amount",
+	"payment_reliability",
 )
 
 
@@ -133,6 +139,16 @@ def _pattern(s: dict) -> churn.BuyingPattern:
 	)
 
 
+def _money_signals(s: dict) -> list[tuple[str, tuple]]:
+	return behaviour.churn_signals(
+		credit_used_percent=flt(s.get("credit_used_percent")),
+		late_order_count=cint(s.get("late_order_count")),
+		late_order_amount=flt(s.get("late_order_amount")),
+		# 0 is also "nothing measured yet": the rule raises nothing for it
+		payment_reliability=flt(s.get("payment_reliability")),
+	)
+
+
 def score_all(state: dict[str, dict], today: dt.date) -> dict[str, dict]:
 	"""Every customer's scores on `today`, from their stored basis."""
 	settings, churn_settings = _churn_settings()
@@ -142,7 +158,9 @@ def score_all(state: dict[str, dict], today: dt.date) -> dict[str, dict]:
 		flt(settings.abc_a_share) / 100 or 0.8,
 		flt(settings.abc_b_share) / 100 or 0.95,
 	)
-	risks = {name: churn.risk(patterns[name], today, churn_settings) for name in state}
+	risks = {
+		name: churn.risk(patterns[name], today, churn_settings, _money_signals(state[name])) for name in state
+	}
 	rfm_scores = rfm.score(
 		{
 			n: rfm.Purchases(p.last_day, p.buying_days, flt(state[n]["net_revenue"]))
@@ -191,6 +209,10 @@ def recompute_all(*, today: dt.date | None = None, commit: bool = False, progres
 	many customers were scored. With `commit`, each chunk is committed as it is
 	written, so a document event waiting on one of these customers waits briefly."""
 	today = getdate(today or nowdate())
+	# payment behaviour first: tonight's churn signals read it
+	from crm_pack.credit_control import behaviour as payment_behaviour
+
+	payment_behaviour.recompute_all(today=today, commit=commit)
 	key = analytics_basis.basis_key()
 	state = _state(today, key)
 	stale = [name for name, s in state.items() if s["stale"]]

@@ -34,6 +34,17 @@ PROFILE_FIELDS = (
 	"data_quality_missing_codes",
 	"is_stale",
 	"notes",
+	# payment behaviour and orders (credit_control)
+	"dso_days",
+	"avg_days_to_pay",
+	"days_to_pay_trend",
+	"payment_reliability",
+	"promise_kept_rate",
+	"credit_used_percent",
+	"late_order_count",
+	"late_order_amount",
+	"order_count",
+	"behaviour_updated_on",
 )
 LATEST = 5
 TEMPLATE = "crm_pack/templates/customer_360.html"
@@ -100,5 +111,46 @@ def render(data: dict) -> str:
 		(_("Data Quality"), _text(f"{p.data_quality_score or 0:.0f}%")),
 	]
 	return frappe.render_template(
-		TEMPLATE, {**data, "figures": figures, "text": _text, "format_date": format_date}
+		TEMPLATE,
+		{
+			**data,
+			"figures": figures,
+			"behaviour": _behaviour(p),
+			"orders": _orders(p, money),
+			"text": _text,
+			"format_date": format_date,
+		},
 	)
+
+
+def _days(value) -> Markup:
+	return _text(_("{0} days").format(f"{value:.1f}") if value else None)
+
+
+def _behaviour(p) -> list[tuple]:
+	"""Payment behaviour (credit_control/behaviour.py); "–" until the nightly run measured it."""
+	trend = p.days_to_pay_trend or 0
+	trend_text = (
+		_("{0} days slower").format(f"{trend:.1f}")
+		if trend > 0
+		else _("{0} days faster").format(f"{-trend:.1f}")
+		if trend < 0
+		else None
+	)
+	return [
+		(_("Days Sales Outstanding"), _days(p.dso_days)),
+		(_("Average Days to Pay"), _days(p.avg_days_to_pay)),
+		(_("Days to Pay Trend"), _text(trend_text)),
+		(_("Payment Reliability"), _text(f"{p.payment_reliability:.0f}%" if p.payment_reliability else None)),
+		(_("Promises Kept"), _text(f"{p.promise_kept_rate:.0f}%" if p.promise_kept_rate else None)),
+		(_("Credit Limit Used"), _text(f"{p.credit_used_percent:.0f}%" if p.credit_used_percent else None)),
+	]
+
+
+def _orders(p, money) -> list[tuple]:
+	return [
+		(_("Orders"), _text(str(p.order_count or 0))),
+		(_("Open Orders"), money(p.open_orders_amount)),
+		(_("Late Orders"), _text(str(p.late_order_count or 0))),
+		(_("Late Orders Value"), money(p.late_order_amount)),
+	]

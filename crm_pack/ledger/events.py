@@ -23,7 +23,7 @@ from collections.abc import Iterable
 import frappe
 
 from crm_pack.ledger import refresh
-from crm_pack.ledger.rules.figures import CLOSED_ORDER_STATUSES
+from crm_pack.ledger.rules.figures import CLOSED_ORDER_STATUSES, NOT_LATE_ORDER_STATUSES
 
 _LOCAL_KEY = "crm_pack_ledger_pending"
 
@@ -108,7 +108,7 @@ def _recover(error: Exception, customers: list[str], pending: Pending) -> None:
 
 
 def customers_of(doc) -> list[str]:
-	if doc.doctype in ("Sales Order", "Sales Invoice", "POS Invoice"):
+	if doc.doctype in ("Sales Order", "Sales Invoice", "POS Invoice", "Delivery Note"):
 		return [doc.customer]
 	if doc.doctype == "Payment Entry":
 		return [doc.party] if doc.party_type == "Customer" else []
@@ -141,11 +141,18 @@ def order_changed(doc) -> None:
 
 
 def order_status_changed(doc) -> None:
-	"""Closing or reopening an order changes its open value; other status moves follow
-	billing, which the invoice's own event covers."""
+	"""Closing, holding or reopening an order changes its open value and whether it is
+	late; other status moves follow billing or delivery, whose own events cover them."""
 	if doc.docstatus != 1 or not doc.has_value_changed("status"):
 		return
 	before = doc.get_doc_before_save()
 	old = before.status if before else None
-	if old in CLOSED_ORDER_STATUSES or doc.status in CLOSED_ORDER_STATUSES:
+	watched = CLOSED_ORDER_STATUSES | NOT_LATE_ORDER_STATUSES
+	if old in watched or doc.status in watched:
 		touch([doc.customer], doc, analytics=False)
+
+
+def delivery_changed(doc) -> None:
+	"""A Delivery Note: the orders it delivers may no longer be late, and one made without
+	an order counts in the credit exposure until invoiced."""
+	touch(customers_of(doc), doc, analytics=False)

@@ -1,8 +1,9 @@
 """The grouped reads behind CRM Customer figures, in one round trip.
 
-Four grouped selects — GL Entry (billed/paid), Payment Ledger Entry (outstanding and
-overdue), Sales Order (orders) and Sales Invoice (last invoice) — are sent
-as one UNION ALL: they run inside every invoice submit, where each round trip counts.
+Seven grouped selects — GL Entry (billed/paid), Payment Ledger Entry (outstanding and
+overdue), Sales Order (orders), Sales Invoice (last invoice), Sales Order Item (late
+orders), Delivery Note Item (unbilled deliveries, for the credit check) and Customer
+Credit Limit (the customer's and its group's limits) — are sent as one UNION ALL: they run inside every invoice submit, where each round trip counts.
 Every part is restricted to the given customers (indexed by party/customer) or, with
 `customers=None`, reads its whole table once, grouped. Nothing runs per customer.
 
@@ -16,7 +17,7 @@ kind, company, party, s1..s4 (keys), a1, a2 (amounts), d1, d2 (dates), n (count)
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import frappe
@@ -24,11 +25,20 @@ from frappe.query_builder import Case
 from frappe.query_builder.functions import Abs, Coalesce, Count, Max, Min, NullIf, Sum
 from pypika.terms import Field, NullValue, Parameter, ValueWrapper
 
-from crm_pack.ledger.rules.figures import ZERO, GLGroup, OrderGroup, PLEGroup, ReceivableGroup
+from crm_pack.ledger.rules.figures import (
+	NOT_LATE_ORDER_STATUSES,
+	ZERO,
+	CreditLimitRow,
+	GLGroup,
+	LateOrderGroup,
+	OrderGroup,
+	PLEGroup,
+	ReceivableGroup,
+)
 
 CUSTOMERS = Parameter("%(customers)s")
 ON_DATE = Parameter("%(on_date)s")
-KINDS = ("gl", "ar", "so", "si")
+KINDS = ("gl", "ar", "so", "si", "late", "dn", "cl")
 
 
 @dataclass
@@ -38,10 +48,17 @@ class LedgerGroups:
 	orders: list[OrderGroup]
 	last_invoices: list[tuple]
 	ple: list[PLEGroup]
+	late_orders: list[LateOrderGroup] = field(default_factory=list)
+	unbilled_deliveries: list[tuple] = field(default_factory=list)
+	credit_limits: list[CreditLimitRow] = field(default_factory=list)
 
 	def companies(self) -> set[str]:
-		groups = (*self.gl, *self.receivable, *self.orders)
-		return {g.company for g in groups} | {r[0] for r in self.last_invoices}
+		groups = (*self.gl, *self.receivable, *self.orders, *self.late_orders)
+		return (
+			{g.company for g in groups}
+			| {r[0] for r in self.last_invoices}
+			| {r[0] for r in self.unbilled_deliveries}
+		)
 
 
 def read_groups(
@@ -62,6 +79,13 @@ def read_groups(
 			out.ple.append(PLEGroup(company, party, s1, s2, s3 or None, float(a1 or 0), d1, d2))
 		elif kind == "so":
 			out.orders.append(OrderGroup(company, party, s1, int(n), float(a1 or 0), float(a2 or 0), d1, d2))
+		elif kind == "late":
+			out.late_orders.append(LateOrderGroup(company, party, int(n), float(a1 or 0)))
+		elif kind == "dn":
+			out.unbilled_deliveries.append((company, party, float(a1 or 0)))
+		elif kind == "cl":
+			of_group, bypass = (int(v or 0) == 1 for v in (s1, s2))
+			out.credit_limits.append(CreditLimitRow(company, party, of_group, bypass, float(a1 or 0)))
 		else:
 			out.last_invoices.append((company, party, d1))
 	return out
@@ -214,6 +238,46 @@ def _receivable_query(restricted: bool):
 	)
 
 
+def overdue_by_company(customers: list[str], on_date: dt.date, companies=None) -> dict[tuple, tuple]:
+	"""(company, customer) -> (overdue, oldest due date of an overdue voucher), Accounts
+	Receivable's rule as in the figures (`_receivable_query`), for the collections worklist."""
+	if not customers:
+		return {}
+	ple, ret, vouchers = _open_payment_ledger(on_date)
+	voucher = Coalesce(NullIf(ret.return_against, ""), ple.against_voucher_no)
+	own = ple.voucher_no == voucher
+	vouchers = (
+		vouchers.select(
+			ple.company.as_("company"),
+			ple.party.as_("party"),
+			Sum(ple.amount).as_("amount"),
+			Coalesce(
+				Max(Case().when(own & (ple.against_voucher_type == "Sales Invoice"), ple.due_date)),
+				Min(Case().when(own, ple.posting_date)),
+			).as_("entry_date"),
+		)
+		.where(ple.party.isin(customers))
+		.groupby(ple.company, ple.party, ple.against_voucher_type, voucher)
+	)
+	if companies is not None:
+		vouchers = vouchers.where(ple.company.isin(list(companies) or [""]))
+	amount, entry_date = Field("amount", table=vouchers), Field("entry_date", table=vouchers)
+	is_overdue = (Abs(amount) >= ZERO) & (entry_date < on_date)
+	company, party = Field("company", table=vouchers), Field("party", table=vouchers)
+	rows = (
+		frappe.qb.from_(vouchers)
+		.select(
+			company,
+			party,
+			Sum(Case().when(is_overdue, amount).else_(0)),
+			Min(Case().when(is_overdue & (amount > 0), entry_date)),
+		)
+		.groupby(company, party)
+		.run()
+	)
+	return {(c, p): (round(float(o or 0), 2), d) for c, p, o, d in rows}
+
+
 def _order_query(restricted: bool):
 	so = frappe.qb.DocType("Sales Order")
 	# Value still to bill: the grand total times the share ERPNext has not billed yet.
@@ -249,10 +313,98 @@ def _last_invoice_query(restricted: bool):
 	return _restrict(query, si.customer, restricted)
 
 
+def _late_order_query(restricted: bool):
+	"""Late orders per customer and company (figures.py states the rule). Joined to their
+	lines for the undelivered value: per_delivered counts quantities, so an order with one
+	expensive line left is not "nearly delivered"."""
+	so = frappe.qb.DocType("Sales Order")
+	soi = frappe.qb.DocType("Sales Order Item")
+	pending = soi.qty - Case().when(soi.delivered_qty > soi.qty, soi.qty).else_(soi.delivered_qty)
+	undelivered = (
+		Case().when(so.net_total != 0, pending * soi.net_rate / so.net_total * so.base_grand_total).else_(0)
+	)
+	query = (
+		frappe.qb.from_(so)
+		.join(soi)
+		.on((soi.parent == so.name) & (soi.parenttype == "Sales Order"))
+		.select(*_row("late", so.company, so.customer, a=(Sum(undelivered),), n=Count(so.name).distinct()))
+		.where(so.docstatus == 1)
+		.where(so.delivery_date < ON_DATE)
+		.where(so.per_delivered < 100)
+		.where(so.skip_delivery_note == 0)
+		.where(so.status.notin(sorted(NOT_LATE_ORDER_STATUSES)))
+		.groupby(so.company, so.customer)
+	)
+	return _restrict(query, so.customer, restricted)
+
+
+def _unbilled_delivery_query(restricted: bool):
+	"""Delivery notes made without an order or invoice and not yet invoiced: the third
+	part of ERPNext's get_customer_outstanding, with its formula."""
+	dn = frappe.qb.DocType("Delivery Note")
+	dni = frappe.qb.DocType("Delivery Note Item")
+	sii = frappe.qb.DocType("Sales Invoice Item")
+	invoiced = Coalesce(
+		frappe.qb.from_(sii)
+		.select(Sum(sii.amount))
+		.where(sii.docstatus == 1)
+		.where(sii.dn_detail == dni.name),
+		0,
+	)
+	amount = (
+		Case()
+		.when(
+			(dni.amount > invoiced) & (dn.base_net_total != 0),
+			(dni.amount - invoiced) / dn.base_net_total * dn.base_grand_total,
+		)
+		.else_(0)
+	)
+	query = (
+		frappe.qb.from_(dn)
+		.join(dni)
+		.on((dni.parent == dn.name) & (dni.parenttype == "Delivery Note"))
+		.select(*_row("dn", dn.company, dn.customer, a=(Sum(amount),)))
+		.where(dn.docstatus == 1)
+		.where(dn.status.notin(["Closed", "Stopped"]))
+		.where(Coalesce(dni.against_sales_order, "") == "")
+		.where(Coalesce(dni.against_sales_invoice, "") == "")
+		.groupby(dn.company, dn.customer)
+	)
+	return _restrict(query, dn.customer, restricted)
+
+
+def _credit_limit_query(restricted: bool):
+	"""The customer's own credit limit rows and its customer group's."""
+	customer = frappe.qb.DocType("Customer")
+	ccl = frappe.qb.DocType("Customer Credit Limit")
+	of_group = Case().when(ccl.parenttype == "Customer Group", 1).else_(0)
+	query = (
+		frappe.qb.from_(customer)
+		.join(ccl)
+		.on(
+			((ccl.parenttype == "Customer") & (ccl.parent == customer.name))
+			| ((ccl.parenttype == "Customer Group") & (ccl.parent == customer.customer_group))
+		)
+		.select(
+			*_row(
+				"cl",
+				ccl.company,
+				customer.name,
+				s=(of_group, ccl.bypass_credit_limit_check),
+				a=(ccl.credit_limit,),
+			)
+		)
+	)
+	return _restrict(query, customer.name, restricted)
+
+
 BUILDERS = {
 	"gl": _gl_query,
 	"ar": _receivable_query,
 	"ple": _ple_query,
 	"so": _order_query,
 	"si": _last_invoice_query,
+	"late": _late_order_query,
+	"dn": _unbilled_delivery_query,
+	"cl": _credit_limit_query,
 }

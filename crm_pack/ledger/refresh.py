@@ -49,6 +49,7 @@ def write_figures(
 		corrected += fixed
 		if stale:
 			mark_dirty(stale)
+		_after_figures_written([n for n in chunk if n not in stale], stored, all_figures)
 	return corrected
 
 
@@ -98,15 +99,22 @@ def refresh_in_transaction(customers: list[str], analytics: set[str] | frozenset
 	if large:
 		mark_dirty(large, analytics=analytics)
 	if small:
-		_, stale, unwritten = store.write_chunk(
-			small, store.read_figures(small), committed, stored, analytics=analytics
-		)
+		figures = store.read_figures(small)
+		_, stale, unwritten = store.write_chunk(small, figures, committed, stored, analytics=analytics)
 		if stale:
 			mark_dirty(stale, analytics=analytics)
+		_after_figures_written([n for n in small if n not in stale], stored, figures)
 		if unwritten:
 			from crm_pack.analytics.basis import mark_changed
 
 			mark_changed(unwritten)
+
+
+def _after_figures_written(names: list[str], stored: dict, figures: dict) -> None:
+	"""Payment follow-ups stop in the same transaction as the payment that clears them."""
+	from crm_pack.credit_control import sequence
+
+	sequence.after_figures_written(names, stored, figures)
 
 
 def mark_dirty(customers: list[str], analytics: set[str] | frozenset = frozenset()) -> None:

@@ -35,8 +35,18 @@ HEADER_FIELDS = (
 	"last_invoice_date",
 	"currency",
 	"headline_basis",
+	"late_order_count",
+	"credit_used_percent",
 )
-BALANCE_FIELDS = ("company", "currency", *MONEY_FIELDS, "order_count")
+BALANCE_FIELDS = (
+	"company",
+	"currency",
+	*MONEY_FIELDS,
+	"order_count",
+	"late_order_count",
+	"credit_limit",
+	"credit_used_percent",
+)
 BALANCE_DOCTYPE = "CRM Customer Company Balance"
 STATE_FIELDS = (
 	"ledger_seq",
@@ -45,6 +55,11 @@ STATE_FIELDS = (
 	"company_balances_digest",
 	"ledger_companies",
 	*HEADER_FIELDS,
+	# payment follow-up state, read here so the sequence costs nothing for others
+	# (credit_control/sequence.STATE_FIELDS)
+	"collection_level",
+	"orders_stopped",
+	"open_promise_amount",
 )
 
 
@@ -55,7 +70,8 @@ def read_figures(customers: list[str] | None, on_date: dt.date | None = None) ->
 	if not names:
 		return {}
 	groups = ledger_queries.read_groups(customers, on_date)
-	currencies = company_currencies(groups.companies())
+	companies = groups.companies()
+	currencies = company_currencies(companies)
 	home = home_currency()
 	return compute(
 		names,
@@ -66,6 +82,10 @@ def read_figures(customers: list[str] | None, on_date: dt.date | None = None) ->
 		currencies,
 		home,
 		rates_into(home, currencies.values(), on_date),
+		late_orders=groups.late_orders,
+		unbilled_deliveries=groups.unbilled_deliveries,
+		credit_limits=groups.credit_limits,
+		company_credit_limits={c: frappe.get_cached_value("Company", c, "credit_limit") for c in companies},
 	)
 
 
@@ -108,7 +128,7 @@ def _differences(name: str, stored: dict, figures: CustomerFigures) -> list[dict
 	diffs = []
 	for f in HEADER_FIELDS:
 		old, new = stored.get(f), getattr(figures, f)
-		if f in MONEY_FIELDS or f == "order_count":
+		if f in MONEY_FIELDS or f in ("order_count", "late_order_count", "credit_used_percent"):
 			old, new = round(float(old or 0), 2), round(float(new or 0), 2)
 		elif f.endswith("_date"):
 			old, new = (getdate(old) if old else None), (getdate(new) if new else None)

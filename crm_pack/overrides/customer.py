@@ -17,6 +17,17 @@ def after_insert(doc, method=None) -> None:
 def on_update(doc, method=None) -> None:
 	with never_blocks("crm_pack: CRM Customer not updated", doc):
 		customer_records.sync_master_fields(doc)
+	if _credit_limits_changed(doc):
+		# the credit-limit use on the CRM Customer (ledger figures), before this save commits
+		events.touch([doc.name], doc, analytics=False)
+
+
+def _credit_limits_changed(doc) -> bool:
+	def limits(d):
+		return sorted((r.company, float(r.credit_limit or 0)) for r in (d.get("credit_limits") or []))
+
+	before = doc.get_doc_before_save()
+	return limits(doc) != (limits(before) if before else [])
 
 
 def after_rename(doc, method=None, old: str | None = None, new: str | None = None, merge: bool = False):

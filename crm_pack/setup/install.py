@@ -14,6 +14,9 @@ def after_install() -> None:
 	ensure_crm_customers_for_all()
 	ensure_complaint_sla()
 	ensure_desk_records()
+	from crm_pack.credit_control.defaults import seed_levels
+
+	seed_levels()
 	# Figures for existing customers, set-based, committed in batches.
 	from crm_pack.ledger.refresh import recompute_all
 

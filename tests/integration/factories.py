@@ -173,6 +173,40 @@ def advance_payment(cust: str, amount: float, company_name: str | None = None):
 	return pe
 
 
+def journal_credit(invoice, amount: float, against: bool = False, contra_account: str | None = None):
+	"""A Journal Entry crediting the invoice's customer on its receivable account (a payment
+	or write-off booked by hand); `against` allocates it to the invoice at once, otherwise it
+	waits, unallocated, for the Payment Reconciliation tool."""
+	company = invoice.company
+	party_line = {
+		"account": invoice.debit_to,
+		"party_type": "Customer",
+		"party": invoice.customer,
+		"credit_in_account_currency": amount,
+	}
+	if against:
+		party_line.update(reference_type="Sales Invoice", reference_name=invoice.name)
+	je = frappe.get_doc(
+		{
+			"doctype": "Journal Entry",
+			"company": company,
+			"posting_date": nowdate(),
+			"accounts": [
+				party_line,
+				{
+					"account": contra_account
+					or frappe.get_cached_value("Company", company, "default_cash_account"),
+					"debit_in_account_currency": amount,
+					"cost_center": invoice.items[0].cost_center,
+				},
+			],
+		}
+	).insert(ignore_permissions=True)
+	je.submit()
+	_settle()
+	return je
+
+
 def credit_note(invoice, qty: float | None = None):
 	from erpnext.controllers.sales_and_purchase_return import make_return_doc
 

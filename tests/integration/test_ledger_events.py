@@ -116,32 +116,10 @@ def test_advance_then_reconcile_then_unreconcile(cust):
 def test_journal_entry_write_off_counts_as_paid(cust):
 	invoice = factories.sales_invoice(cust, 250)
 	company = factories.company()
-	je = frappe.get_doc(
-		{
-			"doctype": "Journal Entry",
-			"company": company,
-			"posting_date": nowdate(),
-			"accounts": [
-				{
-					"account": invoice.debit_to,
-					"party_type": "Customer",
-					"party": cust,
-					"credit_in_account_currency": 50,
-					"reference_type": "Sales Invoice",
-					"reference_name": invoice.name,
-				},
-				{
-					"account": frappe.get_cached_value("Company", company, "write_off_account")
-					or frappe.db.get_value(
-						"Account", {"company": company, "root_type": "Expense", "is_group": 0}
-					),
-					"debit_in_account_currency": 50,
-					"cost_center": invoice.items[0].cost_center,
-				},
-			],
-		}
-	).insert()
-	je.submit()
+	write_off = frappe.get_cached_value("Company", company, "write_off_account") or frappe.db.get_value(
+		"Account", {"company": company, "root_type": "Expense", "is_group": 0}
+	)
+	factories.journal_credit(invoice, 50, against=True, contra_account=write_off)
 	assert books.stored(cust)["outstanding_amount"] == 200
 	assert_matches_books(cust)
 

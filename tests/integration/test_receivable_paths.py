@@ -72,28 +72,7 @@ def test_reconciling_a_credit_note_against_another_invoice(cust):
 
 def test_reconciling_a_journal_credit_against_an_invoice(cust):
 	invoice = factories.sales_invoice(cust, 400, posting_date=add_days(nowdate(), -45), due_days=15)
-	company = factories.company()
-	je = frappe.get_doc(
-		{
-			"doctype": "Journal Entry",
-			"company": company,
-			"posting_date": nowdate(),
-			"accounts": [
-				{
-					"account": invoice.debit_to,
-					"party_type": "Customer",
-					"party": cust,
-					"credit_in_account_currency": 150,
-				},
-				{
-					"account": frappe.get_cached_value("Company", company, "default_cash_account"),
-					"debit_in_account_currency": 150,
-				},
-			],
-		}
-	).insert()
-	je.submit()
-	books.settle()
+	je = factories.journal_credit(invoice, 150)
 	reconcile(cust, invoice, "Journal Entry", je.name, invoice.debit_to)
 	assert books.stored(cust)["overdue_amount"] == 250
 	matches_books(cust)

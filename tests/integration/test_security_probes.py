@@ -45,11 +45,18 @@ PROBES = {
 	"crm_pack.api.dashboard.overdue_follow_ups": ({}, (NOBODY,)),
 	"crm_pack.api.dashboard.sla_breaches_this_week": ({}, (NOBODY,)),
 	"crm_pack.api.analytics.run_now": ({}, (NOBODY, CRM_USER)),
+	"crm_pack.api.collections.run_follow_ups_now": ({}, (NOBODY, CRM_USER)),
 	"crm_pack.interactions.sla_engine.agreement_choices": ({"name": "CRM Complaints"}, (NOBODY,)),
 	"crm_pack.crm_pack.doctype.implementation_project.implementation_project.refresh_health": (
 		{"name": "{project}"},
 		(NOBODY, CRM_USER),
 	),
+	"crm_pack.api.collections.log_call": (
+		{"customer": "{customer}", "outcome": "No Answer"},
+		(NOBODY, CRM_USER),
+	),
+	"crm_pack.api.collections.log_call_options": ({"customer": "{customer}"}, (NOBODY, CRM_USER)),
+	"crm_pack.api.collections.customers_to_chase": ({}, (NOBODY,)),
 }
 
 

@@ -134,6 +134,46 @@ def use_crm_pack(cust: str) -> tuple[str, str]:
 	return complaint.name, email.name
 
 
+def payment_follow_up_records() -> dict:
+	"""Before crm_pack: a customer 40 days overdue, the company's Dunning Type and an
+	outgoing email account (the business's own records)."""
+	from tests.integration.collections_setup import dunning_type, outgoing_email_account, overdue_invoice
+
+	cust = factories.customer(email_id=f"lifecycle-payer-{frappe.generate_hash(length=6)}@nobody.test")
+	overdue_invoice(cust, 300, 40)
+	had_account = frappe.db.exists("Email Account", {"default_outgoing": 1, "enable_outgoing": 1})
+	outgoing_email_account()
+	return {"customer": cust, "dunning_type": dunning_type(), "made_account": not had_account}
+
+
+def use_payment_follow_ups(records: dict) -> dict[str, int]:
+	"""The daily follow-up reaches the 30-day level with a Dunning and an email: ERPNext's
+	Dunning stays after an uninstall (an accounting document the company owns); the
+	Payment Reminder, its queued email and the collector's ToDo go."""
+	from frappe.utils import getdate
+
+	from crm_pack.credit_control import follow_up_run
+
+	settings = frappe.get_single("CRM Pack Settings")
+	settings.collections_enabled = 1
+	settings.default_collector = MANAGER
+	for row in settings.collection_levels:
+		if row.days_overdue == 30:
+			row.dunning_type, row.channel = records["dunning_type"], "Email"
+		if row.days_overdue == 15:
+			row.channel = "Phone"
+	settings.save(ignore_permissions=True)
+	frappe.clear_document_cache("CRM Pack Settings", "CRM Pack Settings")
+	cust = records["customer"]
+	assert follow_up_run.run_chunk([cust], getdate(nowdate()))["steps"] == 1
+	dunnings = frappe.get_all("Dunning", filters={"customer": cust, "docstatus": 1}, pluck="name")
+	assert len(dunnings) == 1
+	assert frappe.db.exists("Email Queue", {"reference_doctype": "Customer Interaction"})
+	frappe.db.commit()
+	rows = frappe.db.count("Overdue Payment", {"parent": ("in", dunnings)})
+	return {"Dunning": len(dunnings), "Overdue Payment": rows}
+
+
 def test_install_use_uninstall_reinstall_leaves_frappe_and_erpnext_as_they_were():
 	tracking_was = tracking()
 	bench("uninstall-app", "crm_pack", "--yes", "--no-backup", "--force")
@@ -152,6 +192,7 @@ def test_install_use_uninstall_reinstall_leaves_frappe_and_erpnext_as_they_were(
 					"email_ids": [{"email_id": RECIPIENT, "is_primary": 1}],
 				}
 			).insert(ignore_permissions=True)
+		follow_ups = payment_follow_up_records()
 		frappe.db.set_single_value(*TRACKING, 0)
 		frappe.db.commit()
 		baseline = snapshot()
@@ -160,13 +201,18 @@ def test_install_use_uninstall_reinstall_leaves_frappe_and_erpnext_as_they_were(
 		assert tracking() == 0  # Issues stay without agreements
 		assert frappe.db.get_value("CRM Customer", cust, "outstanding_amount") == 400
 		_complaint, email = use_crm_pack(cust)
+		kept_dunnings = use_payment_follow_ups(follow_ups)
 
 		bench("uninstall-app", "crm_pack", "--yes", "--no-backup", "--force")
 		assert not installed()
 		assert not frappe.db.table_exists("CRM Customer")
 		email_links = frappe.get_all("Communication Link", filters={"parent": email}, pluck="link_doctype")
 		assert set(email_links) <= {"Contact"}, email_links  # nothing of crm_pack's is left linked
-		diff = differences(baseline, snapshot(), {**KEPT_BY_DESIGN, "Communication Link": len(email_links)})
+		diff = differences(
+			baseline,
+			snapshot(),
+			{**KEPT_BY_DESIGN, **kept_dunnings, "Communication Link": len(email_links)},
+		)
 		assert not diff, "tables (before, after) that uninstall did not restore:\n" + "\n".join(
 			f"  {t}: {b} -> {a}" for t, (b, a) in diff.items()
 		)
@@ -175,6 +221,7 @@ def test_install_use_uninstall_reinstall_leaves_frappe_and_erpnext_as_they_were(
 		assert frappe.db.get_value("Communication", email, "reference_doctype") is None
 		assert not frappe.db.exists("Communication Link", {"parent": email, "link_doctype": "CRM Customer"})
 		assert not frappe.db.exists("Role", "CRM Manager")
+		assert frappe.db.count("Dunning", {"customer": follow_ups["customer"], "docstatus": 1}) == 1
 
 		# the business tracks its Issues' agreements: a reinstall leaves that on
 		frappe.db.set_single_value(*TRACKING, 1)
@@ -189,6 +236,11 @@ def test_install_use_uninstall_reinstall_leaves_frappe_and_erpnext_as_they_were(
 		if not installed():
 			bench("install-app", "crm_pack")
 		frappe.db.set_single_value(*TRACKING, tracking_was)
+		if "follow_ups" in locals() and follow_ups["made_account"]:
+			# the outgoing account was the test's: other tests expect the site as it was
+			frappe.delete_doc(
+				"Email Account", "CRM Pack Collections Test", ignore_permissions=True, force=True
+			)
 		factories.ensure_base_records()
 		frappe.db.commit()
 	assert installed()

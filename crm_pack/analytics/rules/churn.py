@@ -228,9 +228,27 @@ def pattern(history: BuyingHistory, settings: ChurnSettings | None = None) -> Bu
 	return BuyingPattern(days[0], days[-1], len(days), interval, spread, points, tuple(reasons))
 
 
-def risk(p: BuyingPattern, today: dt.date, settings: ChurnSettings | None = None) -> ChurnRisk:
-	"""The churn risk on `today` of a customer buying in pattern `p`."""
+def risk(
+	p: BuyingPattern,
+	today: dt.date,
+	settings: ChurnSettings | None = None,
+	extra_signals: Sequence[tuple[str, tuple]] = (),
+) -> ChurnRisk:
+	"""The churn risk on `today` of a customer buying in pattern `p`. `extra_signals`:
+	reasons from outside the buying history (over the credit limit, late deliveries, an
+	unreliable payer: credit_control/rules/behaviour.py), each worth the signal points;
+	"New" and "One-off" keep their level."""
 	settings = settings or ChurnSettings()
+	result = _risk(p, today, settings)
+	if extra_signals:
+		result.score = round(min(100.0, result.score + settings.signal_points * len(extra_signals)), 1)
+		result.reasons = [*result.reasons, *extra_signals]
+		if result.level in (LOW, MEDIUM, HIGH):
+			result.level = level_of(result.score, settings)
+	return result
+
+
+def _risk(p: BuyingPattern, today: dt.date, settings: ChurnSettings) -> ChurnRisk:
 	if not p.buying_days:
 		return ChurnRisk(0.0, NEW, [(_("No orders yet."), ())])
 	since = max((_day(today) - p.last_day).days, 0)  # an order dated ahead is not lateness

@@ -16,6 +16,18 @@ The rules mirror ERPNext's own reports so the figures equal what accountants see
   `voucher_balances` states that rule in Python (the ledger report ages with it);
   the figures get the same sums from the database (`ReceivableGroup`), so a
   refresh reads a few rows whatever the customer's history.
+* late orders: submitted Sales Orders whose delivery date is before today, not fully
+  delivered (per_delivered < 100), not Closed / On Hold / Completed and not marked
+  "skip delivery note"; their value is the undelivered share of each order's grand
+  total (undelivered quantity at the line's net rate over the net total, times the
+  grand total in company currency: taxes included, as the open-orders figure).
+* credit limit use follows ERPNext's credit check (`check_credit_limit`): the limit is
+  the Customer's credit limit for the company, else its Customer Group's (unless that
+  row bypasses the check), else the Company's; the exposure is
+  `get_customer_outstanding`: the GL balance (debit − credit, opening included), plus
+  the unbilled part of submitted orders that are not Closed, plus delivery notes made
+  without an order or invoice and not yet invoiced. Used % = exposure / limit × 100
+  (0 without a limit); the headline is the highest of the companies.
 """
 
 from __future__ import annotations
@@ -34,8 +46,11 @@ MONEY_FIELDS = (
 	"total_paid",
 	"outstanding_amount",
 	"overdue_amount",
+	"late_order_amount",
 )
 CLOSED_ORDER_STATUSES = frozenset({"Closed", "Completed"})
+# an order in one of these is not waiting for a delivery, however old its delivery date
+NOT_LATE_ORDER_STATUSES = frozenset({"Closed", "On Hold", "Completed"})
 # how the headline was made (CRM Customer.headline_basis, a Select: stored in English,
 # shown in the reader's language)
 ONE_CURRENCY = "One Currency"
@@ -94,6 +109,27 @@ class OrderGroup:
 	last_date: dt.date | None
 
 
+@dataclass
+class LateOrderGroup:
+	"""Sales Orders of one customer and company that are late for delivery."""
+
+	company: str
+	customer: str
+	count: int
+	undelivered_amount: float
+
+
+@dataclass
+class CreditLimitRow:
+	"""A Customer Credit Limit row: the customer's own (`of_group` False) or its group's."""
+
+	company: str
+	customer: str
+	of_group: bool
+	bypass: bool
+	credit_limit: float
+
+
 @dataclass(kw_only=True)
 class Figures:
 	"""The ledger figures, for one company or summed for the customer."""
@@ -109,11 +145,17 @@ class Figures:
 	first_order_date: dt.date | None = None
 	last_order_date: dt.date | None = None
 	last_invoice_date: dt.date | None = None
+	late_order_count: int = 0
+	late_order_amount: float = 0.0
+	credit_used_percent: float = 0.0
 
 
 @dataclass(kw_only=True)
 class CompanyFigures(Figures):
 	company: str
+	credit_limit: float = 0.0
+	# ERPNext's customer outstanding for the credit check (see the module's notes)
+	credit_exposure: float = 0.0
 
 
 @dataclass(kw_only=True)
@@ -183,17 +225,24 @@ def compute(
 	company_currency: dict[str, str],
 	home_currency: str | None,
 	rates: dict[str, float] | None = None,
+	*,
+	late_orders: Iterable[LateOrderGroup] = (),
+	unbilled_deliveries: Iterable[tuple[str, str, float]] = (),
+	credit_limits: Iterable[CreditLimitRow] = (),
+	company_credit_limits: dict[str, float] | None = None,
 ) -> dict[str, CustomerFigures]:
 	"""Figures per customer, per company and in total.
 
 	Company figures are in that company's currency. The headline (`headline`) is never
-	a silent zero: see `headline`."""
+	a silent zero: see `headline`. `unbilled_deliveries`: (company, customer, amount) of
+	delivery notes made without an order or invoice, not yet invoiced (credit exposure)."""
 	out = {c: CustomerFigures(customer=c, currency=home_currency) for c in customers}
 
 	for g in gl_groups:
 		if g.party not in out:
 			continue
 		cf = out[g.party].company(g.company)
+		cf.credit_exposure += g.amount  # ERPNext's GL balance: every posting, opening included
 		bucket = gl_bucket(g)
 		if bucket == "billed":
 			cf.total_billed += g.amount
@@ -220,6 +269,20 @@ def compute(
 			cf.open_orders_amount += o.unbilled_amount
 		cf.first_order_date = _min_date(cf.first_order_date, o.first_date)
 		cf.last_order_date = _max_date(cf.last_order_date, o.last_date)
+		if o.status != "Closed":
+			cf.credit_exposure += o.unbilled_amount
+
+	for late in late_orders:
+		if late.customer in out:
+			cf = out[late.customer].company(late.company)
+			cf.late_order_count += late.count
+			cf.late_order_amount += late.undelivered_amount
+
+	for company, customer, amount in unbilled_deliveries:
+		if customer in out:
+			out[customer].company(company).credit_exposure += amount
+
+	limits = credit_limits_by_company(credit_limits)
 
 	for company, customer, last_date in last_invoice_dates:
 		if customer in out:
@@ -232,12 +295,42 @@ def compute(
 			cf.currency = company_currency.get(cf.company)
 			for name in MONEY_FIELDS:
 				setattr(cf, name, round(getattr(cf, name), 2) + 0.0)
+			cf.credit_exposure = round(cf.credit_exposure, 2) + 0.0
+			cf.credit_limit = limits.get((figures.customer, cf.company)) or float(
+				(company_credit_limits or {}).get(cf.company) or 0
+			)
+			cf.credit_used_percent = credit_used_percent(cf.credit_exposure, cf.credit_limit)
+			figures.credit_used_percent = max(figures.credit_used_percent, cf.credit_used_percent)
+			figures.late_order_count += cf.late_order_count
 			figures.order_count += cf.order_count
 			figures.first_order_date = _min_date(figures.first_order_date, cf.first_order_date)
 			figures.last_order_date = _max_date(figures.last_order_date, cf.last_order_date)
 			figures.last_invoice_date = _max_date(figures.last_invoice_date, cf.last_invoice_date)
 		headline(figures, home_currency, rates or {})
 	return out
+
+
+def credit_limits_by_company(rows: Iterable[CreditLimitRow]) -> dict[tuple[str, str], float]:
+	"""(customer, company) -> limit, as ERPNext's get_credit_limit chooses it: the
+	customer's own non-zero limit, else its group's unless that row bypasses the check
+	(the Company's own limit, the last fallback, is the caller's)."""
+	own, group = {}, {}
+	for r in rows:
+		key = (r.customer, r.company)
+		if r.of_group:
+			if not r.bypass and r.credit_limit:
+				group[key] = r.credit_limit
+		elif r.credit_limit:
+			own[key] = r.credit_limit
+	return {**group, **own}
+
+
+def credit_used_percent(exposure: float, limit: float) -> float:
+	"""Share of the limit in use, in percent (over 100 when over the limit; 0 without a
+	limit, and never below 0 for a customer in credit)."""
+	if not limit or limit <= 0:
+		return 0.0
+	return round(max(exposure, 0.0) / limit * 100, 1) + 0.0
 
 
 def headline(figures: CustomerFigures, home_currency: str | None, rates: dict[str, float]) -> None:

@@ -1,3 +1,5 @@
+{% include "crm_pack/public/js/log_call.js" %}
+
 frappe.ui.form.on("CRM Customer", {
 	refresh(frm) {
 		if (frm.is_new()) return;
@@ -24,6 +26,9 @@ frappe.ui.form.on("CRM Customer", {
 		frm.add_custom_button(__("New Interaction"), () =>
 			frappe.new_doc("Customer Interaction", { customer: frm.doc.name })
 		);
+		if (frappe.model.can_create("Customer Interaction")) {
+			frm.add_custom_button(__("Log Call"), () => crm_pack.log_call(frm.doc.name, null, () => frm.reload_doc()));
+		}
 		frappe
 			.call("crm_pack.api.customer_360.get_customer_360", { customer: frm.doc.name })
 			.then(({ message: c }) => {

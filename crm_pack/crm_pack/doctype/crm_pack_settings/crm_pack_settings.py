@@ -1,6 +1,7 @@
 from frappe.model.document import Document
 from frappe.utils import cint, flt
 
+from crm_pack.credit_control.rules.levels import check_levels
 from crm_pack.relationship.rules.record_checks import check_settings
 from crm_pack.utils.validation import throw_problems
 
@@ -17,3 +18,4 @@ class CRMPackSettings(Document):
 				scorecard_attribution_days=cint(self.scorecard_attribution_days),
 			)
 		)
+		throw_problems(check_levels([row.as_dict() for row in self.get("collection_levels") or []]))

@@ -3,6 +3,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_datetime, getdate, now_datetime, nowdate
 
+from crm_pack.credit_control import interactions as collections
 from crm_pack.interactions import complaint_costs, follow_ups, sla_engine
 from crm_pack.interactions.rules.interaction_checks import check_interaction
 from crm_pack.utils.validation import throw_problems
@@ -25,6 +26,7 @@ class CustomerInteraction(Document):
 		)
 		self.validate_reference_belongs_to_customer()
 		throw_problems(complaint_costs.fill(self))
+		collections.validate(self)
 		self.stamp_follow_up_done()
 		# ERPNext's SLA engine stamps the first response on a reply; for an interaction,
 		# leaving "Open" is that reply (the engine runs after this, on validate).
@@ -67,6 +69,10 @@ class CustomerInteraction(Document):
 			follow_ups.roll_up_next_follow_up(self.customer)
 			if moved_from:
 				follow_ups.roll_up_next_follow_up(moved_from)
+		collections.on_update(self)
+
+	def after_insert(self):
+		collections.after_insert(self)
 
 	def on_trash(self):
 		follow_ups.close_assignment(self)

@@ -1,0 +1,200 @@
+"""Payment behaviour on the CRM Customer: days sales outstanding, average days to pay and
+its trend, payment reliability (the rules and formulas: credit_control/rules/behaviour.py).
+
+Set-based and chunked: for each chunk of customers four grouped reads — the stored
+receivable per company (CRM Customer Company Balance, kept equal to Accounts Receivable
+by the ledger), billing in the DSO window (GL Entry of Sales Invoices), the payment
+allocations against invoices in the pay window (Payment Ledger Entry joined to the
+invoice) and the resolved promises to pay — then only the customers whose figures moved
+are written. Memory is bounded by the chunk, not the site. The nightly analytics run
+calls `recompute_all` first, so churn signals read tonight's figures; the credit-limit
+use and late orders are the ledger's (kept true in the transaction, ledger/store.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import frappe
+from frappe.query_builder.functions import Count, Sum
+from frappe.utils import flt, getdate, now_datetime, nowdate
+
+from crm_pack.credit_control.rules import behaviour as rules
+from crm_pack.ledger.currencies import company_currencies, home_currency, rates_into
+from crm_pack.utils.bulk_update import update_rows
+
+FIELDS = ("dso_days", "avg_days_to_pay", "days_to_pay_trend", "payment_reliability")
+CHUNK = 2000
+PAYMENT_VOUCHERS = ("Payment Entry", "Journal Entry")
+
+
+def _receivables(names: list[str]) -> dict[str, dict[str, float]]:
+	bal = frappe.qb.DocType("CRM Customer Company Balance")
+	rows = (
+		frappe.qb.from_(bal)
+		.select(bal.parent, bal.company, bal.outstanding_amount)
+		.where(bal.parenttype == "CRM Customer")
+		.where(bal.parent.isin(names))
+		.run()
+	)
+	out: dict[str, dict[str, float]] = defaultdict(dict)
+	for parent, company, outstanding in rows:
+		out[parent][company] = flt(outstanding)
+	return out
+
+
+def _billed(names: list[str], today: dt.date) -> dict[str, dict[str, float]]:
+	"""Net billing (invoices less credit notes, as posted to the receivable) in the window."""
+	gle = frappe.qb.DocType("GL Entry")
+	start = today - dt.timedelta(days=rules.DSO_WINDOW_DAYS)
+	rows = (
+		frappe.qb.from_(gle)
+		.select(gle.party, gle.company, Sum(gle.debit - gle.credit))
+		.where(gle.party_type == "Customer")
+		.where(gle.party.isin(names))
+		.where(gle.is_cancelled == 0)
+		.where(gle.voucher_type == "Sales Invoice")
+		.where(gle.posting_date > start)
+		.where(gle.posting_date <= today)
+		.groupby(gle.party, gle.company)
+		.run()
+	)
+	out: dict[str, dict[str, float]] = defaultdict(dict)
+	for party, company, amount in rows:
+		out[party][company] = flt(amount)
+	return out
+
+
+def _allocations(names: list[str], today: dt.date) -> dict[str, list[rules.Allocation]]:
+	"""Payments (Payment / Journal Entry) allocated against invoices in the pay window."""
+	ple = frappe.qb.DocType("Payment Ledger Entry")
+	inv = frappe.qb.DocType("Sales Invoice")
+	start = today - dt.timedelta(days=rules.PAY_WINDOW_DAYS)
+	rows = (
+		frappe.qb.from_(ple)
+		.join(inv)
+		.on(inv.name == ple.against_voucher_no)
+		.select(ple.party, ple.company, ple.posting_date, inv.posting_date, inv.due_date, ple.amount)
+		.where(ple.party_type == "Customer")
+		.where(ple.party.isin(names))
+		.where(ple.delinked == 0)
+		.where(ple.against_voucher_type == "Sales Invoice")
+		.where(ple.voucher_type.isin(PAYMENT_VOUCHERS))
+		.where(ple.amount < 0)
+		.where(ple.posting_date > start)
+		.where(ple.posting_date <= today)
+		.run()
+	)
+	out: dict[str, list[rules.Allocation]] = defaultdict(list)
+	for party, company, paid_on, invoiced_on, due, amount in rows:
+		out[party].append(
+			rules.Allocation(
+				company, getdate(paid_on), getdate(invoiced_on), getdate(due) if due else None, -flt(amount)
+			)
+		)
+	return out
+
+
+def _promises(names: list[str]) -> dict[str, int]:
+	"""How many promises to pay each customer has that are kept or broken."""
+	ci = frappe.qb.DocType("Customer Interaction")
+	rows = (
+		frappe.qb.from_(ci)
+		.select(ci.customer, Count("*"))
+		.where(ci.customer.isin(names))
+		.where(ci.interaction_type == "Promise to Pay")
+		.where(ci.promise_status.isin(["Kept", "Broken"]))
+		.groupby(ci.customer)
+		.run()
+	)
+	return {customer: int(n) for customer, n in rows}
+
+
+def _stored(names: list[str]) -> dict[str, dict]:
+	crm = frappe.qb.DocType("CRM Customer")
+	rows = (
+		frappe.qb.from_(crm)
+		.select(crm.name, crm.promise_kept_rate, *(crm[f] for f in FIELDS))
+		.where(crm.name.isin(names))
+		.run(as_dict=True)
+	)
+	return {r.name: r for r in rows}
+
+
+def compute(names: list[str], today: dt.date | None = None) -> dict[str, dict]:
+	"""Each customer's behaviour figures (None where there is nothing to measure)."""
+	today = getdate(today or nowdate())
+	if not names:
+		return {}
+	receivables, billed = _receivables(names), _billed(names, today)
+	allocations, promises, stored = _allocations(names, today), _promises(names), _stored(names)
+	companies = {c for per in (*receivables.values(), *billed.values()) for c in per}
+	currencies = company_currencies(companies)
+	home = home_currency()
+	rates = {home: 1.0, **rates_into(home, currencies.values(), today)}
+	out = {}
+	for name in names:
+		parts = []
+		mine = set(receivables.get(name, {})) | set(billed.get(name, {}))
+		one_currency = len({currencies.get(c) for c in mine}) <= 1
+		for company in mine:
+			rate = 1.0 if one_currency else rates.get(currencies.get(company))
+			if rate is None:
+				continue  # no exchange rate: the company is left out, as the headline does
+			parts.append(
+				(
+					receivables.get(name, {}).get(company, 0.0) * rate,
+					billed.get(name, {}).get(company, 0.0) * rate,
+				)
+			)
+		paying = rules.payment_behaviour(allocations.get(name, ()), today)
+		kept = stored.get(name, {}).get("promise_kept_rate")
+		out[name] = {
+			"dso_days": rules.weighted_dso(parts),
+			"avg_days_to_pay": paying.avg_days_to_pay,
+			"days_to_pay_trend": paying.days_to_pay_trend,
+			"payment_reliability": rules.reliability(
+				paying.on_time_share, flt(kept) if kept is not None else None, promises.get(name, 0)
+			),
+		}
+	return out
+
+
+def _write(names: list[str], figures: dict[str, dict], commit: bool) -> int:
+	stored = _stored(names)
+	changed = []
+	for name in names:
+		if name not in stored:
+			continue
+		values = [flt(figures[name][f] or 0, 1) for f in FIELDS]
+		if values != [flt(stored[name][f] or 0, 1) for f in FIELDS]:
+			changed.append((name, *values))
+	update_rows("CRM Customer", FIELDS, changed, commit=False)
+	crm = frappe.qb.DocType("CRM Customer")
+	frappe.qb.update(crm).set(crm.behaviour_updated_on, now_datetime()).where(crm.name.isin(names)).run()
+	if commit:
+		frappe.db.commit()
+	return len(changed)
+
+
+def refresh(customers: list[str], today: dt.date | None = None) -> int:
+	"""Recompute and store the behaviour of these customers; returns how many changed."""
+	names = sorted(set(filter(None, customers)))
+	if not names:
+		return 0
+	return _write(names, compute(names, today), commit=False)
+
+
+def recompute_all(*, today: dt.date | None = None, commit: bool = False, chunk: int = CHUNK) -> int:
+	"""Every customer, a chunk at a time (committed per chunk with `commit`)."""
+	names = sorted(frappe.get_all("CRM Customer", pluck="name"))
+	changed = 0
+	for start in range(0, len(names), chunk):
+		part = names[start : start + chunk]
+		changed += _write(part, compute(part, today), commit)
+	return changed
+
+
+def recompute_all_job() -> None:
+	recompute_all(commit=True)

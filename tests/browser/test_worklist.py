@@ -1,0 +1,87 @@
+"""The collector's worklist in a real browser: from the workspace shortcut to a logged call."""
+
+import os
+import types
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import SITE, SITES_PATH
+
+COLLECTOR = "browser.sales@crm-pack.test"  # CRM User + Sales User: reads the company's books
+OVERDUE_RATE = 987.65
+
+
+@pytest.fixture(scope="module")
+def worklist_data(site_data):
+	"""A customer of the collector's with an invoice 20 days overdue, committed before the
+	browser looks (the site is served by another process)."""
+	import frappe
+	from frappe.utils import add_days, nowdate
+
+	from tests.integration import factories
+
+	cwd = os.getcwd()
+	os.chdir(SITES_PATH)
+	frappe.init(site=SITE, sites_path=str(SITES_PATH))
+	frappe.connect()
+	try:
+		frappe.set_user("Administrator")
+		customer = factories.customer(f"Browser Overdue {site_data.tag}")
+		invoice = factories.sales_invoice(
+			customer, OVERDUE_RATE, posting_date=add_days(nowdate(), -30), due_days=10
+		)
+		frappe.db.set_value("CRM Customer", customer, "collector", COLLECTOR)
+		frappe.db.commit()
+		return types.SimpleNamespace(customer=customer, invoice=invoice.name, amount=invoice.grand_total)
+	finally:
+		frappe.destroy()
+		os.chdir(cwd)
+
+
+def widget(page, title):
+	return page.locator(".widget").filter(has=page.locator(".widget-title").get_by_text(title, exact=True))
+
+
+def test_collector_chases_from_the_worklist_and_logs_a_call(desk, worklist_data):
+	desk.login(COLLECTOR)
+	desk.goto("crm-pack")
+	page = desk.page
+	expect(widget(page, "Customers to Chase Today").locator(".number")).not_to_have_text("0")
+	desk.shot("workspace-card", height=1700)
+	widget(page, "Collections Worklist").click()
+	page.wait_for_url("**/app/query-report/Collections*")
+	desk.wait_idle()
+
+	table = page.locator(".dt-scrollable")
+	row = table.locator(".dt-row").filter(has_text=worklist_data.customer)
+	expect(row).to_have_count(1)
+	expect(row).to_contain_text(f"{worklist_data.amount:,.2f}")
+	expect(row).to_contain_text("Call: never contacted about payment.")
+	desk.shot("worklist")
+
+	row.get_by_role("button", name="Log Call").click()
+	dialog = page.locator(".modal.show")
+	expect(dialog.locator(".modal-title")).to_contain_text(worklist_data.customer)
+	dialog.locator('select[data-fieldname="outcome"]').select_option("No Answer")
+	dialog.locator('textarea[data-fieldname="note"]').fill("Rang at nine, no answer")
+	desk.shot("log-call-dialog")
+	dialog.locator(".btn-modal-primary").click()
+	expect(page.locator(".desk-alert .alert-message").first).to_contain_text("Call logged")
+	desk.wait_idle()
+
+	# the report refreshed: the call is the last contact, the next step moved on
+	row = page.locator(".dt-scrollable .dt-row").filter(has_text=worklist_data.customer)
+	expect(row).to_contain_text("Remind: overdue since")
+	desk.shot("worklist-after-call")
+
+	desk.goto(f"customer-interaction?customer={worklist_data.customer}")
+	expect(page.locator(".list-row-container").filter(has_text="Collection call: No Answer")).to_have_count(1)
+	desk.shot("interaction-logged")
+
+	# the record: payment behaviour and orders in the customer 360, Log Call on the form
+	desk.goto(f"crm-customer/{worklist_data.customer}")
+	expect(page.locator(".crm-360").get_by_text("Payment Behaviour", exact=True)).to_be_visible()
+	expect(page.locator(".crm-360").get_by_text("Late Orders", exact=True)).to_be_visible()
+	expect(page.get_by_role("button", name="Log Call")).to_be_visible()
+	desk.shot("customer-payment-behaviour")
