@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 
-from _site import connect, median
+from _site import connect, environment, median
 
 LOAD = "--load" in sys.argv
 if LOAD:
@@ -144,6 +144,7 @@ def load():
 def main():
 	factories.ensure_base_records()
 	frappe.db.commit()
+	print(environment())
 	if LOAD:
 		load()
 	cust = factories.customer()
