@@ -192,7 +192,9 @@ def test_customer_360_on_erpnext_customer_form(desk, site_data):
 	section = page.locator(".crm-360")
 	expect(section).to_be_visible()
 	amount = f"{site_data.invoice_total:,.2f}"
-	expect(section.locator(".crm-360-figure").filter(has_text="Outstanding")).to_contain_text(amount)
+	# the label itself: the payment behaviour row has "Days Sales Outstanding"
+	outstanding = section.locator(".crm-360-figure").filter(has=page.get_by_text("Outstanding", exact=True))
+	expect(outstanding).to_contain_text(amount)
 	expect(section).to_contain_text(site_data.project_name)
 	expect(section).to_contain_text(site_data.xss_tag)
 	# frappe's sanitiser already dropped the handler on save; what is left shows as text ...
