@@ -309,7 +309,12 @@ def test_log_interaction_stays_on_the_customer(desk, site_data):
 		desk.goto(route)
 		page.get_by_role("button", name=button).click()
 		dialog = page.locator(".modal.show")
+		# the dialog fills the customer from the route after it opens: save only once it has
+		expect(dialog.locator('.frappe-control[data-fieldname="customer"] input')).to_have_value(
+			site_data.customer
+		)
 		dialog.locator('.frappe-control[data-fieldname="subject"] input').fill(subject)
+		desk.wait_idle()
 		dialog.get_by_role("button", name="Save").click()
 		expect(dialog).to_be_hidden()
 		desk.wait_idle()
