@@ -4,22 +4,27 @@ import frappe
 from frappe.utils import getdate, nowdate
 
 
-def receivable(cust: str, company: str) -> dict:
-	"""Accounts Receivable (ageing by due date): outstanding, and the part past its due date."""
+def receivable_rows(cust: str, company: str, as_of=None) -> list:
+	"""Accounts Receivable's rows for the customer (ageing by due date) as of a date."""
 	from erpnext.accounts.report.accounts_receivable.accounts_receivable import execute
 
-	today = getdate(nowdate())
 	_columns, rows, *_ = execute(
 		frappe._dict(
 			company=company,
-			report_date=today,
+			report_date=as_of or getdate(nowdate()),
 			party_type="Customer",
 			party=[cust],
 			ageing_based_on="Due Date",
 			range="30, 60, 90, 120",
 		)
 	)
-	rows = [r for r in rows if r.get("party") == cust]
+	return [r for r in rows if r.get("party") == cust]
+
+
+def receivable(cust: str, company: str) -> dict:
+	"""Accounts Receivable (ageing by due date): outstanding, and the part past its due date."""
+	today = getdate(nowdate())
+	rows = receivable_rows(cust, company, today)
 	outstanding = sum(r.outstanding for r in rows)
 	overdue = sum(r.outstanding for r in rows if getdate(r.get("due_date") or r.posting_date) < today)
 	return {"outstanding_amount": round(outstanding, 2), "overdue_amount": round(overdue, 2)}

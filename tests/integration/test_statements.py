@@ -15,7 +15,7 @@ from crm_pack.api import statements as api
 from crm_pack.credit_control import statement_schedules, statements
 from crm_pack.crm_pack.report.crm_customer_ledger.crm_customer_ledger import execute as ledger_report
 from crm_pack.interactions.timeline import interactions as timeline
-from tests.integration import factories
+from tests.integration import books, factories
 
 ACCOUNTS = "accounts.user@crm-pack.test"
 
@@ -88,22 +88,6 @@ def general_ledger(cust, company, from_date, to_date) -> dict:
 	return {str(r.get("account")).strip("'"): r for r in rows if isinstance(r, dict) and r.get("account")}
 
 
-def receivable(cust, company, as_of) -> list:
-	from erpnext.accounts.report.accounts_receivable.accounts_receivable import execute
-
-	_cols, rows, *_ = execute(
-		frappe._dict(
-			company=company,
-			report_date=as_of,
-			party_type="Customer",
-			party=[cust],
-			ageing_based_on="Due Date",
-			range="30, 60, 90, 120",
-		)
-	)
-	return [r for r in rows if r.get("party") == cust]
-
-
 def test_statement_equals_the_ledger_report_and_general_ledger(history):
 	company, today = factories.company(), getdate(nowdate())
 	s = statements.build(history, company, FROM(), today)
@@ -134,7 +118,7 @@ def test_statement_equals_the_ledger_report_and_general_ledger(history):
 def test_ageing_equals_accounts_receivable(history):
 	company, today = factories.company(), getdate(nowdate())
 	s = statements.build(history, company, FROM(), today)
-	rows = receivable(history, company, today)
+	rows = books.receivable_rows(history, company, today)
 	assert s["ageing"]["buckets"] == [round(sum(r[f"range{i}"] for r in rows), 2) for i in range(1, 6)]
 	assert s["ageing"]["total"] == pytest.approx(sum(r.outstanding for r in rows))
 	overdue = sum(r.outstanding for r in rows if getdate(r.get("due_date") or r.posting_date) < today)
@@ -152,7 +136,9 @@ def test_a_second_company_states_its_own_books_in_its_currency(history):
 	assert s["closing"] == pytest.approx(
 		general_ledger(history, eu, FROM(), today)["Closing (Opening + Total)"]["balance"]
 	)
-	assert s["ageing"]["total"] == pytest.approx(sum(r.outstanding for r in receivable(history, eu, today)))
+	assert s["ageing"]["total"] == pytest.approx(
+		sum(r.outstanding for r in books.receivable_rows(history, eu, today))
+	)
 	home = statements.build(history, factories.company(), FROM(), today)
 	assert not {line["voucher_no"] for line in s["lines"]} & {line["voucher_no"] for line in home["lines"]}
 	assert set(api.statement_options(history)["companies"]) == {factories.company(), eu}
