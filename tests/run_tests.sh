@@ -58,7 +58,10 @@ for conf in "$bench"/config/redis_cache.conf "$bench"/config/redis_queue.conf; d
 	port=$(awk '/^port/{print $2}' "$conf")
 	if ! redis-cli -h 127.0.0.1 -p "$port" ping >/dev/null 2>&1 && command -v redis-server >/dev/null; then
 		log "starting Redis on 127.0.0.1:$port"
-		(cd "$bench" && redis-server "$conf" --bind 127.0.0.1 --daemonize yes --logfile "$bench/logs/redis_$port.log")
+		# --save "": this run's queue (jobs left half-done when it stops) is not snapshotted
+		# into the bench's dump, where the next start would load it
+		(cd "$bench" && redis-server "$conf" --bind 127.0.0.1 --daemonize yes --save "" \
+			--logfile "$bench/logs/redis_$port.log")
 		started+=("redis:$port")
 	fi
 done
