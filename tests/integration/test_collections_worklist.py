@@ -214,6 +214,20 @@ def test_days_to_pay_reliability_and_dso_from_known_invoices_and_payments():
 	assert stored.behaviour_updated_on
 
 
+def test_the_360_says_behaviour_is_measured_nightly_until_it_is():
+	from crm_pack.api.customer_360 import get_customer_360
+
+	cust = factories.customer()
+	invoice = factories.sales_invoice(cust, 100, posting_date=add_days(today(), -40), due_days=30)
+	factories.payment(invoice, posting_date=add_days(today(), -5))
+	note = "Measured every night by the customer analytics run; not measured for this customer yet."
+	assert note in get_customer_360(cust)["html"]
+
+	behaviour.refresh([cust])
+	html = get_customer_360(cust)["html"]
+	assert note not in html and "35.0 days" in html  # average days to pay: 40 − 5
+
+
 def test_nightly_run_measures_behaviour_and_raises_money_signals_in_churn():
 	from crm_pack.analytics import nightly
 	from crm_pack.utils.rendered_texts import render
