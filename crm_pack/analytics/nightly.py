@@ -134,28 +134,33 @@ def _churn_settings():
 	)
 
 
+def _date(value) -> dt.date | None:
+	# the database hands dates over as dates; a basis just computed holds them too
+	return value if type(value) is dt.date else getdate(value) if value else None
+
+
 def _pattern(s: dict) -> churn.BuyingPattern:
-	interval = flt(s["usual_interval_days"])
+	# plain conversions, not flt/cint: this runs for every customer every night
+	buying_days = int(s["buying_days"] or 0)
+	signals = s["churn_signals"]
 	return churn.BuyingPattern(
-		first_day=getdate(s["first_purchase_date"]) if s["first_purchase_date"] else None,
-		last_day=getdate(s["last_purchase_date"]) if s["last_purchase_date"] else None,
-		buying_days=cint(s["buying_days"]),
-		interval=interval if cint(s["buying_days"]) > 1 else None,
-		spread=flt(s["interval_spread_days"]),
-		signal_points=flt(s["churn_signal_points"]),
-		signal_reasons=tuple((t, tuple(a)) for t, a in json.loads(s["churn_signals"]))
-		if s["churn_signals"]
-		else (),
+		first_day=_date(s["first_purchase_date"]),
+		last_day=_date(s["last_purchase_date"]),
+		buying_days=buying_days,
+		interval=float(s["usual_interval_days"] or 0) if buying_days > 1 else None,
+		spread=float(s["interval_spread_days"] or 0),
+		signal_points=float(s["churn_signal_points"] or 0),
+		signal_reasons=tuple((t, tuple(a)) for t, a in json.loads(signals)) if signals else (),
 	)
 
 
 def _money_signals(s: dict) -> list[tuple[str, tuple]]:
 	return behaviour.churn_signals(
-		credit_used_percent=flt(s.get("credit_used_percent")),
-		late_order_count=cint(s.get("late_order_count")),
-		late_order_amount=flt(s.get("late_order_amount")),
+		credit_used_percent=float(s.get("credit_used_percent") or 0),
+		late_order_count=int(s.get("late_order_count") or 0),
+		late_order_amount=float(s.get("late_order_amount") or 0),
 		# 0 is also "nothing measured yet": the rule raises nothing for it
-		payment_reliability=flt(s.get("payment_reliability")),
+		payment_reliability=float(s.get("payment_reliability") or 0),
 	)
 
 
@@ -164,7 +169,7 @@ def score_all(state: dict[str, dict], today: dt.date) -> dict[str, dict]:
 	settings, churn_settings = _churn_settings()
 	patterns = {name: _pattern(s) for name, s in state.items()}
 	tiers = abc.classify(
-		{n: flt(s["net_revenue"]) for n, s in state.items()},
+		{n: float(s["net_revenue"] or 0) for n, s in state.items()},
 		flt(settings.abc_a_share) / 100 or 0.8,
 		flt(settings.abc_b_share) / 100 or 0.95,
 	)
@@ -173,7 +178,7 @@ def score_all(state: dict[str, dict], today: dt.date) -> dict[str, dict]:
 	}
 	rfm_scores = rfm.score(
 		{
-			n: rfm.Purchases(p.last_day, p.buying_days, flt(state[n]["net_revenue"]))
+			n: rfm.Purchases(p.last_day, p.buying_days, float(state[n]["net_revenue"] or 0))
 			for n, p in patterns.items()
 		},
 		today,
@@ -183,15 +188,17 @@ def score_all(state: dict[str, dict], today: dt.date) -> dict[str, dict]:
 	for name, s in state.items():
 		risk = risks[name]
 		score = rfm_scores.get(name)
-		wallet = rfm.share_of_wallet(flt(s["billed_last_12_months"]), flt(s["estimated_annual_spend"]))
+		wallet = rfm.share_of_wallet(
+			float(s["billed_last_12_months"] or 0), float(s["estimated_annual_spend"] or 0)
+		)
 		out[name] = {
 			"abc_tier": tiers.get(name, "C"),
 			# whole points: tenths are noise, and would rewrite most customers every night
 			"churn_risk_score": round(risk.score),
 			"churn_risk_level": risk.level,
-			# codes, not text: the reader's language renders them (crm_pack/texts.py), and
-			# the digest does not move with the language this job runs in
-			"churn_risk_reason_codes": texts.encode(risk.reasons),
+			# codes, not text: the reader's language renders them (crm_pack/texts.py). Kept
+			# as the rule gave them; encoded only for the rows written (_stored)
+			"churn_risk_reason_codes": risk.reasons,
 			"rfm_segment": score.segment if score else None,
 			"rfm_score": score.code if score else None,
 			# 0 when there is no estimate to compare with (the column cannot hold "unknown")
@@ -201,7 +208,15 @@ def score_all(state: dict[str, dict], today: dt.date) -> dict[str, dict]:
 
 
 def _digest(scores: dict) -> str:
+	"""Of the scores as the rules give them: the reasons' repr (templates, numbers, dates)
+	is as telling as their stored JSON and a tenth of the cost, so only changed rows are
+	encoded. Language-neutral, so it does not move with the language the job runs in."""
 	return format(zlib.crc32(repr(tuple(scores[f] for f in SCORE_FIELDS)).encode()), "08x")
+
+
+def _stored(scores: dict) -> dict:
+	"""The scores as columns hold them."""
+	return {**scores, "churn_risk_reason_codes": texts.encode(scores["churn_risk_reason_codes"])}
 
 
 def _progress(step: int, steps: int, text: str, progress: bool | str) -> None:
@@ -240,6 +255,7 @@ def _score_and_store(state: dict[str, dict], today: dt.date, commit: bool, progr
 	for name, values in scores.items():
 		digest = _digest(values)
 		if digest != state[name]["analytics_scores_digest"]:
+			values = _stored(values)
 			changed.append((name, *(values[f] for f in SCORE_FIELDS), digest))
 	_progress(2, 3, frappe._("Storing the figures of {0} customers").format(len(changed)), progress)
 	update_rows("CRM Customer", (*SCORE_FIELDS, "analytics_scores_digest"), changed, commit=commit)

@@ -1,12 +1,13 @@
 """Payment behaviour on the CRM Customer: days sales outstanding, average days to pay and
 its trend, payment reliability (the rules and formulas: credit_control/rules/behaviour.py).
 
-Set-based and chunked: for each chunk of customers four grouped reads — the stored
+Set-based: five grouped reads (for everyone at once in the nightly run) — the stored
 receivable per company (CRM Customer Company Balance, kept equal to Accounts Receivable
 by the ledger), billing in the DSO window (GL Entry of Sales Invoices), the payment
 allocations against invoices in the pay window (Payment Ledger Entry joined to the
-invoice) and the resolved promises to pay — then only the customers whose figures moved
-are written. Memory is bounded by the chunk, not the site. The nightly analytics run
+invoice), the resolved promises to pay and the stored figures — then only the customers
+whose figures moved are written. Memory holds the windows' grouped rows (at 100,000
+customers / 1,000,000 invoices, 200,000 allocations). The nightly analytics run
 calls `recompute_all` first, so churn signals read tonight's figures; the credit-limit
 use and late orders are the ledger's (kept true in the transaction, ledger/store.py).
 """
@@ -29,30 +30,34 @@ CHUNK = 2000
 PAYMENT_VOUCHERS = ("Payment Entry", "Journal Entry")
 
 
-def _receivables(names: list[str]) -> dict[str, dict[str, float]]:
+def _of(query, column, names: list[str] | None):
+	"""`query` for these customers, or for everyone (None)."""
+	return query if names is None else query.where(column.isin(names))
+
+
+def _receivables(names: list[str] | None) -> dict[str, dict[str, float]]:
 	bal = frappe.qb.DocType("CRM Customer Company Balance")
-	rows = (
+	rows = _of(
 		frappe.qb.from_(bal)
 		.select(bal.parent, bal.company, bal.outstanding_amount)
-		.where(bal.parenttype == "CRM Customer")
-		.where(bal.parent.isin(names))
-		.run()
-	)
+		.where(bal.parenttype == "CRM Customer"),
+		bal.parent,
+		names,
+	).run()
 	out: dict[str, dict[str, float]] = defaultdict(dict)
 	for parent, company, outstanding in rows:
 		out[parent][company] = flt(outstanding)
 	return out
 
 
-def _billed(names: list[str], today: dt.date) -> dict[str, dict[str, float]]:
+def _billed(names: list[str] | None, today: dt.date) -> dict[str, dict[str, float]]:
 	"""Net billing (invoices less credit notes, as posted to the receivable) in the window."""
 	gle = frappe.qb.DocType("GL Entry")
 	start = today - dt.timedelta(days=rules.DSO_WINDOW_DAYS)
 	rows = (
-		frappe.qb.from_(gle)
+		_of(frappe.qb.from_(gle), gle.party, names)
 		.select(gle.party, gle.company, Sum(gle.debit - gle.credit))
 		.where(gle.party_type == "Customer")
-		.where(gle.party.isin(names))
 		.where(gle.is_cancelled == 0)
 		.where(gle.voucher_type == "Sales Invoice")
 		.where(gle.posting_date > start)
@@ -66,18 +71,17 @@ def _billed(names: list[str], today: dt.date) -> dict[str, dict[str, float]]:
 	return out
 
 
-def _allocations(names: list[str], today: dt.date) -> dict[str, list[rules.Allocation]]:
+def _allocations(names: list[str] | None, today: dt.date) -> dict[str, list[rules.Allocation]]:
 	"""Payments (Payment / Journal Entry) allocated against invoices in the pay window."""
 	ple = frappe.qb.DocType("Payment Ledger Entry")
 	inv = frappe.qb.DocType("Sales Invoice")
 	start = today - dt.timedelta(days=rules.PAY_WINDOW_DAYS)
 	rows = (
-		frappe.qb.from_(ple)
+		_of(frappe.qb.from_(ple), ple.party, names)
 		.join(inv)
 		.on(inv.name == ple.against_voucher_no)
 		.select(ple.party, ple.company, ple.posting_date, inv.posting_date, inv.due_date, ple.amount)
 		.where(ple.party_type == "Customer")
-		.where(ple.party.isin(names))
 		.where(ple.delinked == 0)
 		.where(ple.against_voucher_type == "Sales Invoice")
 		.where(ple.voucher_type.isin(PAYMENT_VOUCHERS))
@@ -87,22 +91,19 @@ def _allocations(names: list[str], today: dt.date) -> dict[str, list[rules.Alloc
 		.run()
 	)
 	out: dict[str, list[rules.Allocation]] = defaultdict(list)
+	# the database hands the dates over as dates: no conversion per row (200,000 rows at
+	# 100,000 customers)
 	for party, company, paid_on, invoiced_on, due, amount in rows:
-		out[party].append(
-			rules.Allocation(
-				company, getdate(paid_on), getdate(invoiced_on), getdate(due) if due else None, -flt(amount)
-			)
-		)
+		out[party].append(rules.Allocation(company, paid_on, invoiced_on, due or None, -float(amount)))
 	return out
 
 
-def _promises(names: list[str]) -> dict[str, int]:
+def _promises(names: list[str] | None) -> dict[str, int]:
 	"""How many promises to pay each customer has that are kept or broken."""
 	ci = frappe.qb.DocType("Customer Interaction")
 	rows = (
-		frappe.qb.from_(ci)
+		_of(frappe.qb.from_(ci), ci.customer, names)
 		.select(ci.customer, Count("*"))
-		.where(ci.customer.isin(names))
 		.where(ci.interaction_type == "Promise to Pay")
 		.where(ci.promise_status.isin(["Kept", "Broken"]))
 		.groupby(ci.customer)
@@ -111,24 +112,28 @@ def _promises(names: list[str]) -> dict[str, int]:
 	return {customer: int(n) for customer, n in rows}
 
 
-def _stored(names: list[str]) -> dict[str, dict]:
+def _stored(names: list[str] | None) -> dict[str, tuple]:
+	"""name -> (promise kept rate, *FIELDS) as stored."""
 	crm = frappe.qb.DocType("CRM Customer")
-	rows = (
-		frappe.qb.from_(crm)
-		.select(crm.name, crm.promise_kept_rate, *(crm[f] for f in FIELDS))
-		.where(crm.name.isin(names))
-		.run(as_dict=True)
+	query = frappe.qb.from_(crm).select(crm.name, crm.promise_kept_rate, *(crm[f] for f in FIELDS))
+	return {name: values for name, *values in _of(query, crm.name, names).run()}
+
+
+def _reads(names: list[str] | None, today: dt.date) -> tuple:
+	"""The five grouped reads, for these customers or everyone (None): for everyone, one
+	read each over the windows is a third of the time of the same reads per chunk of
+	names, whose point lookups are random reads."""
+	return (
+		_receivables(names),
+		_billed(names, today),
+		_allocations(names, today),
+		_promises(names),
+		_stored(names),
 	)
-	return {r.name: r for r in rows}
 
 
-def compute(names: list[str], today: dt.date | None = None) -> dict[str, dict]:
-	"""Each customer's behaviour figures (None where there is nothing to measure)."""
-	today = getdate(today or nowdate())
-	if not names:
-		return {}
-	receivables, billed = _receivables(names), _billed(names, today)
-	allocations, promises, stored = _allocations(names, today), _promises(names), _stored(names)
+def _figures(names: list[str], today: dt.date, reads: tuple) -> dict[str, dict]:
+	receivables, billed, allocations, promises, stored = reads
 	companies = {c for per in (*receivables.values(), *billed.values()) for c in per}
 	currencies = company_currencies(companies)
 	home = home_currency()
@@ -149,7 +154,7 @@ def compute(names: list[str], today: dt.date | None = None) -> dict[str, dict]:
 				)
 			)
 		paying = rules.payment_behaviour(allocations.get(name, ()), today)
-		kept = stored.get(name, {}).get("promise_kept_rate")
+		kept = stored[name][0] if name in stored else None
 		out[name] = {
 			"dso_days": rules.weighted_dso(parts),
 			"avg_days_to_pay": paying.avg_days_to_pay,
@@ -161,15 +166,28 @@ def compute(names: list[str], today: dt.date | None = None) -> dict[str, dict]:
 	return out
 
 
-def _write(names: list[str], figures: dict[str, dict], commit: bool) -> int:
-	stored = _stored(names)
+def compute(names: list[str], today: dt.date | None = None) -> dict[str, dict]:
+	"""Each customer's behaviour figures (None where there is nothing to measure)."""
+	today = getdate(today or nowdate())
+	if not names:
+		return {}
+	return _figures(names, today, _reads(names, today))
+
+
+def _changed(names: list[str], figures: dict[str, dict], stored: dict[str, tuple]) -> list[tuple]:
 	changed = []
 	for name in names:
 		if name not in stored:
 			continue
-		values = [flt(figures[name][f] or 0, 1) for f in FIELDS]
-		if values != [flt(stored[name][f] or 0, 1) for f in FIELDS]:
+		# round(), not flt(…, 1): the same on both sides, and a tenth of the cost per value
+		values = [round(float(figures[name][f] or 0), 1) for f in FIELDS]
+		if values != [round(float(v or 0), 1) for v in stored[name][1:]]:
 			changed.append((name, *values))
+	return changed
+
+
+def _write(names: list[str], figures: dict[str, dict], commit: bool) -> int:
+	changed = _changed(names, figures, _stored(names))
 	update_rows("CRM Customer", FIELDS, changed, commit=False)
 	crm = frappe.qb.DocType("CRM Customer")
 	frappe.qb.update(crm).set(crm.behaviour_updated_on, now_datetime()).where(crm.name.isin(names)).run()
@@ -186,13 +204,22 @@ def refresh(customers: list[str], today: dt.date | None = None) -> int:
 	return _write(names, compute(names, today), commit=False)
 
 
-def recompute_all(*, today: dt.date | None = None, commit: bool = False, chunk: int = CHUNK) -> int:
-	"""Every customer, a chunk at a time (committed per chunk with `commit`)."""
+def recompute_all(*, today: dt.date | None = None, commit: bool = False) -> int:
+	"""Every customer: read site-wide at once, the changed figures written a chunk at a
+	time (committed per chunk with `commit`, so no row stays locked for the run)."""
+	today = getdate(today or nowdate())
 	names = sorted(frappe.get_all("CRM Customer", pluck="name"))
+	reads = _reads(None, today)
+	figures, stored = _figures(names, today, reads), reads[-1]
 	changed = 0
-	for start in range(0, len(names), chunk):
-		part = names[start : start + chunk]
-		changed += _write(part, compute(part, today), commit)
+	for start in range(0, len(names), CHUNK):
+		rows = _changed(names[start : start + CHUNK], figures, stored)
+		update_rows("CRM Customer", FIELDS, rows, commit=commit)
+		changed += len(rows)
+	crm = frappe.qb.DocType("CRM Customer")
+	frappe.qb.update(crm).set(crm.behaviour_updated_on, now_datetime()).run()
+	if commit:
+		frappe.db.commit()
 	return changed
 
 
