@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import zlib
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -58,6 +59,16 @@ FIELDS = (
 	"analytics_basis_key",
 	"analytics_basis_on",
 )
+
+
+# what a digest covers: the basis itself, not when or under which key it was read
+DIGESTED = tuple(f for f in FIELDS if f not in ("analytics_basis_key", "analytics_basis_on"))
+
+
+def digest(basis: dict) -> str:
+	"""Of a basis as computed (the repr of its dates, numbers and codes), stored beside it,
+	so a re-read that found the same basis writes two columns instead of twenty."""
+	return format(zlib.crc32(repr(tuple(basis[f] for f in DIGESTED)).encode()), "08x")
 
 
 def _settings():

@@ -60,6 +60,7 @@ _STATE = (
 	"net_revenue",
 	"billed_last_12_months",
 	"analytics_scores_digest",
+	"analytics_basis_digest",
 	# money and delivery signals (credit_control)
 	"credit_used_percent",
 	"late_order_count",
@@ -114,15 +115,24 @@ def _refresh_bases(
 
 
 def _store_bases(bases, state: dict[str, dict], commit: bool) -> None:
-	rows, seen = [], {}
+	"""Writes the bases that changed; of the others only the key and the day they were read
+	(the weekly re-read, or a rules upgrade that moved nothing, rewrites two columns)."""
+	rows, unchanged, seen = [], [], {}
 	for name, basis in bases:
-		state[name].update(basis)
+		digest = analytics_basis.digest(basis)
+		if digest == state[name].get("analytics_basis_digest"):
+			unchanged.append((name, basis["analytics_basis_key"], basis["analytics_basis_on"]))
+		else:
+			rows.append((name, *(basis[f] for f in analytics_basis.FIELDS), digest))
+		state[name].update(basis, analytics_basis_digest=digest)
 		seen[name] = cint(state[name]["analytics_dirty"])
-		rows.append((name, *(basis[f] for f in analytics_basis.FIELDS)))
 		if len(rows) == CHUNK:
-			update_rows("CRM Customer", analytics_basis.FIELDS, rows, commit=commit)
+			update_rows(
+				"CRM Customer", (*analytics_basis.FIELDS, "analytics_basis_digest"), rows, commit=commit
+			)
 			rows = []
-	update_rows("CRM Customer", analytics_basis.FIELDS, rows, commit=commit)
+	update_rows("CRM Customer", (*analytics_basis.FIELDS, "analytics_basis_digest"), rows, commit=commit)
+	update_rows("CRM Customer", ("analytics_basis_key", "analytics_basis_on"), unchanged, commit=commit)
 	analytics_basis.clear_changed(seen)
 
 

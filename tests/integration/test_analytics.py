@@ -163,6 +163,20 @@ def test_next_night_reads_the_changed_customer_and_agrees_with_a_rebuild(custome
 	assert stored(small, "net_revenue").net_revenue == 200
 
 
+def test_a_re_read_finding_the_same_basis_dates_it_and_a_figure_written_by_hand_is_put_back(customers):
+	big, small, lapsed = customers
+	analytics_sync.recompute_all()
+	before = snapshot(customers)
+	# a computed figure written through the API (read-only on the form)
+	doc = frappe.get_doc("CRM Customer", big)
+	doc.net_revenue = 1
+	doc.save()
+	frappe.db.sql("update `tabCRM Customer` set analytics_basis_on = %s", add_days(nowdate(), -8))
+	analytics_sync.recompute_all()  # a week on: every basis is read again
+	assert snapshot(customers) == before
+	assert str(stored(small, "analytics_basis_on").analytics_basis_on) == nowdate()
+
+
 def test_twelve_month_billing_moves_with_the_calendar_alone(customers):
 	big, small, lapsed = customers
 	analytics_sync.recompute_all()

@@ -52,6 +52,17 @@ class CRMCustomer(Document):
 			frappe.db.set_value(
 				"CRM Customer", self.name, "analytics_scores_digest", "", update_modified=False
 			)
+		if not self.flags.in_insert and self._basis_changed():
+			# the same for a basis figure written through the API: the next re-read writes
+			# it back instead of finding its digest unchanged
+			frappe.db.set_value(
+				"CRM Customer", self.name, "analytics_basis_digest", "", update_modified=False
+			)
+
+	def _basis_changed(self) -> bool:
+		from crm_pack.analytics.basis import DIGESTED
+
+		return any(self.has_value_changed(f) for f in DIGESTED)
 
 	def _tell_referrers(self):
 		# a referrer's lifetime value includes a share of the customers it referred
