@@ -168,7 +168,9 @@ def main():
 	print(f"medians of {args.runs} interleaved runs (load average during: {median(loads):.1f}):")
 	for label, *_ in RUNS:
 		row = [median(times[(label, n)]) for n in counts]
-		ratio = row[0] / row[-1] if row[-1] else 0
+		# fewest workers over most, whichever order --workers ran them in
+		fewest, most = (median(times[(label, n)]) for n in (min(counts), max(counts)))
+		ratio = fewest / most if most else 0
 		cells = "   ".join(f"{n} worker(s) {t:6.1f} s" for n, t in zip(counts, row, strict=True))
 		print(f"  {label:<20} {cells}   speed-up {ratio:.2f}×")
 

@@ -1,15 +1,21 @@
 """Payment behaviour on the CRM Customer: days sales outstanding, average days to pay and
 its trend, payment reliability (the rules and formulas: credit_control/rules/behaviour.py).
 
-Set-based: five grouped reads (for everyone at once in the nightly run) — the stored
-receivable per company (CRM Customer Company Balance, kept equal to Accounts Receivable
-by the ledger), billing in the DSO window (GL Entry of Sales Invoices), the payment
-allocations against invoices in the pay window (Payment Ledger Entry joined to the
-invoice), the resolved promises to pay and the stored figures — then only the customers
-whose figures moved are written. Memory holds the windows' grouped rows (at 100,000
-customers / 1,000,000 invoices, 200,000 allocations). The nightly analytics run
-calls `recompute_all` first, so churn signals read tonight's figures; the credit-limit
-use and late orders are the ledger's (kept true in the transaction, ledger/store.py).
+Set-based: five grouped reads — the stored receivable per company (CRM Customer Company
+Balance, kept equal to Accounts Receivable by the ledger), billing in the DSO window (GL
+Entry of Sales Invoices), the payment allocations against invoices in the pay window
+(Payment Ledger Entry joined to the invoice), the resolved promises to pay and the stored
+figures — then only the customers whose figures moved are written.
+
+The figures move with the calendar (365-day windows, a 90-day trend), but only when a
+payment or an invoice crosses a window's edge: each customer stores that day
+(`behaviour_changes_on`, rules.next_change), and the nightly run measures only the
+customers who reached it, whose ledger changed (`analytics_dirty`), whose promises were
+resolved, or who were measured a week ago — a few percent on a usual night. Many at
+once (the first night, the weekly net) are read site-wide in one pass, a third of the
+time of the same reads per chunk of names. The nightly analytics run calls
+`recompute_all` first, so churn signals read tonight's figures; the credit-limit use and
+late orders are the ledger's (kept true in the transaction, ledger/store.py).
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ import datetime as dt
 from collections import defaultdict
 
 import frappe
-from frappe.query_builder.functions import Count, Sum
+from frappe.query_builder import Case
+from frappe.query_builder.functions import Count, Min, Sum
 from frappe.utils import flt, getdate, now_datetime, nowdate
 
 from crm_pack.credit_control.rules import behaviour as rules
@@ -26,6 +33,12 @@ from crm_pack.ledger.currencies import company_currencies, home_currency, rates_
 from crm_pack.utils.bulk_update import update_rows
 
 FIELDS = ("dso_days", "avg_days_to_pay", "days_to_pay_trend", "payment_reliability")
+STORED = (*FIELDS, "behaviour_changes_on")
+# measured again at least this often, for what no event reports (an exchange rate of a
+# customer billed in two currencies)
+MAX_AGE_DAYS = 7
+# above this share of the customers stale, everyone is read in one pass
+FULL_READ_SHARE = 0.3
 CHUNK = 2000
 PAYMENT_VOUCHERS = ("Payment Entry", "Journal Entry")
 
@@ -50,25 +63,35 @@ def _receivables(names: list[str] | None) -> dict[str, dict[str, float]]:
 	return out
 
 
-def _billed(names: list[str] | None, today: dt.date) -> dict[str, dict[str, float]]:
-	"""Net billing (invoices less credit notes, as posted to the receivable) in the window."""
+def _billed(names: list[str] | None, today: dt.date) -> tuple[dict, dict]:
+	"""Net billing (invoices less credit notes, as posted to the receivable) in the window,
+	and the billing days the window moves on: the earliest in it (it leaves a window later)
+	and the earliest dated ahead (it enters on its day)."""
 	gle = frappe.qb.DocType("GL Entry")
 	start = today - dt.timedelta(days=rules.DSO_WINDOW_DAYS)
+	in_window = gle.posting_date <= today
 	rows = (
 		_of(frappe.qb.from_(gle), gle.party, names)
-		.select(gle.party, gle.company, Sum(gle.debit - gle.credit))
+		.select(
+			gle.party,
+			gle.company,
+			Sum(Case().when(in_window, gle.debit - gle.credit).else_(0)),
+			Min(Case().when(in_window, gle.posting_date)),
+			Min(Case().when(gle.posting_date > today, gle.posting_date)),
+		)
 		.where(gle.party_type == "Customer")
 		.where(gle.is_cancelled == 0)
 		.where(gle.voucher_type == "Sales Invoice")
 		.where(gle.posting_date > start)
-		.where(gle.posting_date <= today)
 		.groupby(gle.party, gle.company)
 		.run()
 	)
 	out: dict[str, dict[str, float]] = defaultdict(dict)
-	for party, company, amount in rows:
+	days: dict[str, list[dt.date]] = defaultdict(list)
+	for party, company, amount, first, ahead in rows:
 		out[party][company] = flt(amount)
-	return out
+		days[party] += [d for d in (first, ahead) if d]
+	return out, days
 
 
 def _allocations(names: list[str] | None, today: dt.date) -> dict[str, list[rules.Allocation]]:
@@ -86,8 +109,8 @@ def _allocations(names: list[str] | None, today: dt.date) -> dict[str, list[rule
 		.where(ple.against_voucher_type == "Sales Invoice")
 		.where(ple.voucher_type.isin(PAYMENT_VOUCHERS))
 		.where(ple.amount < 0)
+		# dated ahead too: they enter the window on their day (rules.next_change)
 		.where(ple.posting_date > start)
-		.where(ple.posting_date <= today)
 		.run()
 	)
 	out: dict[str, list[rules.Allocation]] = defaultdict(list)
@@ -113,9 +136,9 @@ def _promises(names: list[str] | None) -> dict[str, int]:
 
 
 def _stored(names: list[str] | None) -> dict[str, tuple]:
-	"""name -> (promise kept rate, *FIELDS) as stored."""
+	"""name -> (promise kept rate, *STORED) as stored."""
 	crm = frappe.qb.DocType("CRM Customer")
-	query = frappe.qb.from_(crm).select(crm.name, crm.promise_kept_rate, *(crm[f] for f in FIELDS))
+	query = frappe.qb.from_(crm).select(crm.name, crm.promise_kept_rate, *(crm[f] for f in STORED))
 	return {name: values for name, *values in _of(query, crm.name, names).run()}
 
 
@@ -133,7 +156,7 @@ def _reads(names: list[str] | None, today: dt.date) -> tuple:
 
 
 def _figures(names: list[str], today: dt.date, reads: tuple) -> dict[str, dict]:
-	receivables, billed, allocations, promises, stored = reads
+	receivables, (billed, billing_days), allocations, promises, stored = reads
 	companies = {c for per in (*receivables.values(), *billed.values()) for c in per}
 	currencies = company_currencies(companies)
 	home = home_currency()
@@ -162,6 +185,9 @@ def _figures(names: list[str], today: dt.date, reads: tuple) -> dict[str, dict]:
 			"payment_reliability": rules.reliability(
 				paying.on_time_share, flt(kept) if kept is not None else None, promises.get(name, 0)
 			),
+			"behaviour_changes_on": rules.next_change(
+				[a.payment_date for a in allocations.get(name, ())], billing_days.get(name, ()), today
+			),
 		}
 	return out
 
@@ -181,14 +207,15 @@ def _changed(names: list[str], figures: dict[str, dict], stored: dict[str, tuple
 			continue
 		# round(), not flt(…, 1): the same on both sides, and a tenth of the cost per value
 		values = [round(float(figures[name][f] or 0), 1) for f in FIELDS]
-		if values != [round(float(v or 0), 1) for v in stored[name][1:]]:
-			changed.append((name, *values))
+		moves_on = figures[name]["behaviour_changes_on"]
+		if values != [round(float(v or 0), 1) for v in stored[name][1:-1]] or moves_on != stored[name][-1]:
+			changed.append((name, *values, moves_on))
 	return changed
 
 
 def _write(names: list[str], figures: dict[str, dict], commit: bool) -> int:
 	changed = _changed(names, figures, _stored(names))
-	update_rows("CRM Customer", FIELDS, changed, commit=False)
+	update_rows("CRM Customer", STORED, changed, commit=False)
 	crm = frappe.qb.DocType("CRM Customer")
 	frappe.qb.update(crm).set(crm.behaviour_updated_on, now_datetime()).where(crm.name.isin(names)).run()
 	if commit:
@@ -204,22 +231,51 @@ def refresh(customers: list[str], today: dt.date | None = None) -> int:
 	return _write(names, compute(names, today), commit=False)
 
 
+def _stale(today: dt.date) -> list[str]:
+	"""The customers whose figures may have moved: never measured, a week old, a window edge
+	reached (behaviour_changes_on), or their ledger changed since the last nightly run
+	(analytics_dirty, counted by the document events; this runs before the analytics
+	take it back)."""
+	crm = frappe.qb.DocType("CRM Customer")
+	return [
+		name
+		for (name,) in frappe.qb.from_(crm)
+		.select(crm.name)
+		.where(
+			crm.behaviour_updated_on.isnull()
+			| (crm.behaviour_updated_on < today - dt.timedelta(days=MAX_AGE_DAYS))
+			| (crm.behaviour_changes_on <= today)
+			| (crm.analytics_dirty > 0)
+		)
+		.run()
+	]
+
+
 def recompute_all(*, today: dt.date | None = None, commit: bool = False) -> int:
-	"""Every customer: read site-wide at once, the changed figures written a chunk at a
-	time (committed per chunk with `commit`, so no row stays locked for the run)."""
+	"""The customers whose figures may have moved (`_stale`), a chunk per transaction with
+	`commit`; read site-wide in one pass when they are many (the first night, the weekly
+	net), in chunks of names when few (a usual night: a few percent)."""
 	today = getdate(today or nowdate())
-	names = sorted(frappe.get_all("CRM Customer", pluck="name"))
-	reads = _reads(None, today)
-	figures, stored = _figures(names, today, reads), reads[-1]
+	names = sorted(_stale(today))
+	if not names:
+		return 0
+	everyone = len(names) > FULL_READ_SHARE * frappe.db.count("CRM Customer")
+	if everyone:
+		reads = _reads(None, today)
+		figures, stored = _figures(names, today, reads), reads[-1]
 	changed = 0
 	for start in range(0, len(names), CHUNK):
-		rows = _changed(names[start : start + CHUNK], figures, stored)
-		update_rows("CRM Customer", FIELDS, rows, commit=commit)
+		part = names[start : start + CHUNK]
+		if not everyone:
+			reads = _reads(part, today)
+			figures, stored = _figures(part, today, reads), reads[-1]
+		rows = _changed(part, figures, stored)
+		update_rows("CRM Customer", STORED, rows, commit=False)
+		crm = frappe.qb.DocType("CRM Customer")
+		frappe.qb.update(crm).set(crm.behaviour_updated_on, now_datetime()).where(crm.name.isin(part)).run()
+		if commit:
+			frappe.db.commit()
 		changed += len(rows)
-	crm = frappe.qb.DocType("CRM Customer")
-	frappe.qb.update(crm).set(crm.behaviour_updated_on, now_datetime()).run()
-	if commit:
-		frappe.db.commit()
 	return changed
 
 

@@ -229,6 +229,8 @@ def roll_up(customers: list[str]) -> None:
 				.set(crm.open_promise_amount, amount)
 				.set(crm.open_promise_date, date)
 				.set(crm.promise_kept_rate, new[2])
+				# the kept rate weighs in the payment reliability: measured again tonight
+				.set(crm.behaviour_changes_on, getdate(nowdate()))
 				.where(crm.name == customer)
 				.run()
 			)

@@ -214,6 +214,37 @@ def test_days_to_pay_reliability_and_dso_from_known_invoices_and_payments():
 	assert stored.behaviour_updated_on
 
 
+def test_nightly_measures_behaviour_again_when_a_payment_crosses_a_window_edge_not_before():
+	cust = factories.customer()
+	t = today()
+	a = factories.sales_invoice(cust, 100, posting_date=add_days(t, -120), due_days=30)
+	factories.payment(a, posting_date=add_days(t, -87))  # 33 days: in the last 90 days for 3 more
+	b = factories.sales_invoice(cust, 100, posting_date=add_days(t, -200), due_days=30)
+	factories.payment(b, posting_date=add_days(t, -150))  # 50 days: in the 90 before
+
+	def measured():
+		return frappe.db.get_value(
+			"CRM Customer",
+			cust,
+			["days_to_pay_trend", "behaviour_updated_on", "behaviour_changes_on"],
+			as_dict=True,
+		)
+
+	behaviour.recompute_all(today=t)
+	first = measured()
+	assert first.days_to_pay_trend == 33 - 50
+	assert first.behaviour_changes_on == add_days(t, 3)  # when a's payment leaves the last 90 days
+	frappe.db.set_value("CRM Customer", cust, "analytics_dirty", 0)  # as after tonight's analytics
+
+	behaviour.recompute_all(today=add_days(t, 2))  # a quiet day: nothing to measure again
+	assert measured() == first
+
+	behaviour.recompute_all(today=add_days(t, 3))  # the edge: both payments now in the 90 before
+	after = measured()
+	assert after.days_to_pay_trend == 0 and after.behaviour_updated_on > first.behaviour_updated_on
+	assert after.behaviour_changes_on == add_days(t, 30)  # b's leaves the 90 before
+
+
 def test_the_360_says_behaviour_is_measured_nightly_until_it_is():
 	from crm_pack.api.customer_360 import get_customer_360
 

@@ -83,6 +83,37 @@ def test_on_time_share_counts_amount_paid_by_the_due_date():
 	assert behaviour.payment_behaviour(rows, TODAY).on_time_share == 0.75
 
 
+def test_figures_next_move_when_a_payment_or_billing_crosses_a_window_edge():
+	day = dt.timedelta(days=1)
+	paid_10_days_ago = TODAY - 10 * day
+	# the payment leaves the recent 90 days first (trend), then the 90 before, then the year
+	assert behaviour.next_change([paid_10_days_ago], [], TODAY) == paid_10_days_ago + 90 * day
+	assert behaviour.next_change([TODAY - 100 * day], [], TODAY) == TODAY + 80 * day
+	assert behaviour.next_change([TODAY - 200 * day], [], TODAY) == TODAY + 165 * day
+	# a billing 300 days ago leaves the DSO window in 65 days; one dated ahead enters on its day
+	assert behaviour.next_change([], [TODAY - 300 * day], TODAY) == TODAY + 65 * day
+	assert behaviour.next_change([], [TODAY + 3 * day], TODAY) == TODAY + 3 * day
+	# the earliest of them all; nothing in any window: the calendar alone changes nothing
+	assert behaviour.next_change([TODAY - 100 * day], [TODAY - 300 * day], TODAY) == TODAY + 65 * day
+	assert behaviour.next_change([TODAY - 400 * day], [TODAY - 400 * day], TODAY) is None
+
+
+def test_next_change_agrees_with_the_figures_day_by_day():
+	"""Walking the calendar: the figures stay put on every day before next_change."""
+	rows = [pay(10, 40, 100), pay(120, 150, 50, due_after=10), pay(250, 300, 80, due_after=60)]
+	billing = [TODAY - dt.timedelta(days=d) for d in (40, 150, 300)]
+	day, moves = TODAY, 0
+	while (upcoming := behaviour.next_change([r.payment_date for r in rows], billing, day)) is not None:
+		assert upcoming > day
+		figures = behaviour.payment_behaviour(rows, day)
+		for offset in range(1, (upcoming - day).days):
+			assert behaviour.payment_behaviour(rows, day + dt.timedelta(days=offset)) == figures
+		day, moves = upcoming, moves + 1
+	# past the last edge nothing counts any more, and nothing moves again
+	assert behaviour.payment_behaviour(rows, day + dt.timedelta(days=500)) == behaviour.PaymentBehaviour()
+	assert moves >= 6
+
+
 def test_reliability_combines_on_time_and_promises_when_there_are_promises():
 	assert behaviour.reliability(0.75, None, 0) == 75.0
 	assert behaviour.reliability(0.75, 50, 0) == 75.0  # no resolved promise: the rate means nothing

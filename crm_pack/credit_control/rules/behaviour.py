@@ -104,6 +104,26 @@ def payment_behaviour(
 	)
 
 
+def next_change(
+	payment_dates: Iterable[dt.date],
+	billing_dates: Iterable[dt.date],
+	today: dt.date,
+	window_days: int = PAY_WINDOW_DAYS,
+	trend_days: int = TREND_DAYS,
+	dso_window_days: int = DSO_WINDOW_DAYS,
+) -> dt.date | None:
+	"""The first day after `today` on which the calendar alone moves these figures (None:
+	never, until the ledger changes). A payment dated p counts in the window from p until
+	p + window, in the recent period until p + trend, in the period before from then until
+	p + 2 × trend; a billing dated b counts in the DSO window from b until b + its window.
+	So the nightly run need not measure a customer again before that day."""
+	window, trend = dt.timedelta(days=window_days), dt.timedelta(days=trend_days)
+	dso_window = dt.timedelta(days=dso_window_days)
+	days = [d for p in payment_dates for d in (p, p + trend, p + 2 * trend, p + window)]
+	days += [d for b in billing_dates for d in (b, b + dso_window)]
+	return min((d for d in days if d > today), default=None)
+
+
 def reliability(
 	on_time_share: float | None, promise_kept_rate: float | None, resolved_promises: int
 ) -> float | None:
