@@ -9,9 +9,9 @@ figures — then only the customers whose figures moved are written.
 
 The figures move with the calendar (365-day windows, a 90-day trend), but only when a
 payment or an invoice crosses a window's edge: each customer stores that day
-(`behaviour_changes_on`, rules.next_change), and the nightly run measures only the
-customers who reached it, whose ledger changed (`analytics_dirty`), whose promises were
-resolved, or who were measured a week ago — a few percent on a usual night. Many at
+(`behaviour_due_on`: rules.next_change, or a week on at the latest), and the nightly run
+measures only the customers who reached it, whose ledger changed (`analytics_dirty`) or
+whose promises were resolved — a few percent on a usual night. Many at
 once (the first night, the weekly net) are read site-wide in one pass, a third of the
 time of the same reads per chunk of names. The nightly analytics run calls
 `recompute_all` first, so churn signals read tonight's figures; the credit-limit use and
@@ -33,9 +33,8 @@ from crm_pack.ledger.currencies import company_currencies, home_currency, rates_
 from crm_pack.utils.bulk_update import update_rows
 
 FIELDS = ("dso_days", "avg_days_to_pay", "days_to_pay_trend", "payment_reliability")
-STORED = (*FIELDS, "behaviour_changes_on")
-# measured again at least this often, for what no event reports (an exchange rate of a
-# customer billed in two currencies)
+STORED = (*FIELDS, "behaviour_due_on")
+# measured again at least this often
 MAX_AGE_DAYS = 7
 # above this share of the customers stale, everyone is read in one pass
 FULL_READ_SHARE = 0.3
@@ -161,6 +160,7 @@ def _figures(names: list[str], today: dt.date, reads: tuple) -> dict[str, dict]:
 	currencies = company_currencies(companies)
 	home = home_currency()
 	rates = {home: 1.0, **rates_into(home, currencies.values(), today)}
+	week = today + dt.timedelta(days=MAX_AGE_DAYS)
 	out = {}
 	for name in names:
 		parts = []
@@ -185,8 +185,14 @@ def _figures(names: list[str], today: dt.date, reads: tuple) -> dict[str, dict]:
 			"payment_reliability": rules.reliability(
 				paying.on_time_share, flt(kept) if kept is not None else None, promises.get(name, 0)
 			),
-			"behaviour_changes_on": rules.next_change(
-				[a.payment_date for a in allocations.get(name, ())], billing_days.get(name, ()), today
+			# the next window edge, or a week on at the latest: the net for what no event
+			# reports (an exchange rate of a customer billed in two currencies)
+			"behaviour_due_on": min(
+				rules.next_change(
+					[a.payment_date for a in allocations.get(name, ())], billing_days.get(name, ()), today
+				)
+				or week,
+				week,
 			),
 		}
 	return out
@@ -207,7 +213,7 @@ def _changed(names: list[str], figures: dict[str, dict], stored: dict[str, tuple
 			continue
 		# round(), not flt(…, 1): the same on both sides, and a tenth of the cost per value
 		values = [round(float(figures[name][f] or 0), 1) for f in FIELDS]
-		moves_on = figures[name]["behaviour_changes_on"]
+		moves_on = figures[name]["behaviour_due_on"]
 		if values != [round(float(v or 0), 1) for v in stored[name][1:-1]] or moves_on != stored[name][-1]:
 			changed.append((name, *values, moves_on))
 	return changed
@@ -232,21 +238,16 @@ def refresh(customers: list[str], today: dt.date | None = None) -> int:
 
 
 def _stale(today: dt.date) -> list[str]:
-	"""The customers whose figures may have moved: never measured, a week old, a window edge
-	reached (behaviour_changes_on), or their ledger changed since the last nightly run
-	(analytics_dirty, counted by the document events; this runs before the analytics
-	take it back)."""
+	"""The customers due tonight: never measured (or before behaviour_due_on existed), their
+	day reached (a window edge, or a week on), or their ledger changed since the last
+	nightly run (analytics_dirty, counted by the document events; this runs before the
+	analytics take it back)."""
 	crm = frappe.qb.DocType("CRM Customer")
 	return [
 		name
 		for (name,) in frappe.qb.from_(crm)
 		.select(crm.name)
-		.where(
-			crm.behaviour_updated_on.isnull()
-			| (crm.behaviour_updated_on < today - dt.timedelta(days=MAX_AGE_DAYS))
-			| (crm.behaviour_changes_on <= today)
-			| (crm.analytics_dirty > 0)
-		)
+		.where(crm.behaviour_due_on.isnull() | (crm.behaviour_due_on <= today) | (crm.analytics_dirty > 0))
 		.run()
 	]
 

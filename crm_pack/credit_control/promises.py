@@ -230,7 +230,7 @@ def roll_up(customers: list[str]) -> None:
 				.set(crm.open_promise_date, date)
 				.set(crm.promise_kept_rate, new[2])
 				# the kept rate weighs in the payment reliability: measured again tonight
-				.set(crm.behaviour_changes_on, getdate(nowdate()))
+				.set(crm.behaviour_due_on, getdate(nowdate()))
 				.where(crm.name == customer)
 				.run()
 			)

@@ -226,14 +226,14 @@ def test_nightly_measures_behaviour_again_when_a_payment_crosses_a_window_edge_n
 		return frappe.db.get_value(
 			"CRM Customer",
 			cust,
-			["days_to_pay_trend", "behaviour_updated_on", "behaviour_changes_on"],
+			["days_to_pay_trend", "behaviour_updated_on", "behaviour_due_on"],
 			as_dict=True,
 		)
 
 	behaviour.recompute_all(today=t)
 	first = measured()
 	assert first.days_to_pay_trend == 33 - 50
-	assert first.behaviour_changes_on == add_days(t, 3)  # when a's payment leaves the last 90 days
+	assert first.behaviour_due_on == add_days(t, 3)  # when a's payment leaves the last 90 days
 	frappe.db.set_value("CRM Customer", cust, "analytics_dirty", 0)  # as after tonight's analytics
 
 	behaviour.recompute_all(today=add_days(t, 2))  # a quiet day: nothing to measure again
@@ -242,7 +242,8 @@ def test_nightly_measures_behaviour_again_when_a_payment_crosses_a_window_edge_n
 	behaviour.recompute_all(today=add_days(t, 3))  # the edge: both payments now in the 90 before
 	after = measured()
 	assert after.days_to_pay_trend == 0 and after.behaviour_updated_on > first.behaviour_updated_on
-	assert after.behaviour_changes_on == add_days(t, 30)  # b's leaves the 90 before
+	# b's payment leaves the 90 before on t + 30; a week on comes first (the weekly net)
+	assert after.behaviour_due_on == add_days(t, 3 + 7)
 
 
 def test_the_360_says_behaviour_is_measured_nightly_until_it_is():
