@@ -61,6 +61,7 @@ _STATE = (
 	"billed_last_12_months",
 	"analytics_scores_digest",
 	"analytics_basis_digest",
+	"analytics_basis_key",
 	# money and delivery signals (credit_control)
 	"credit_used_percent",
 	"late_order_count",
@@ -115,12 +116,18 @@ def _refresh_bases(
 
 
 def _store_bases(bases, state: dict[str, dict], commit: bool) -> None:
-	"""Writes the bases that changed; of the others only the key and the day they were read
-	(the weekly re-read, or a rules upgrade that moved nothing, rewrites two columns)."""
+	"""Writes the bases that changed; of the others only the day they were read. Only under
+	the same key: a re-read that found the ledger as it was (the weekly net, a document
+	cancelled and amended) rewrites two columns, while a rules upgrade or a settings
+	change (a new key) rewrites every basis, whatever the digest says."""
 	rows, unchanged, seen = [], [], {}
 	for name, basis in bases:
 		digest = analytics_basis.digest(basis)
-		if digest == state[name].get("analytics_basis_digest"):
+		stored = state[name]
+		if (
+			digest == stored.get("analytics_basis_digest")
+			and stored.get("analytics_basis_key") == basis["analytics_basis_key"]
+		):
 			unchanged.append((name, basis["analytics_basis_key"], basis["analytics_basis_on"]))
 		else:
 			rows.append((name, *(basis[f] for f in analytics_basis.FIELDS), digest))
