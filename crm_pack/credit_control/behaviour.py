@@ -198,14 +198,6 @@ def _figures(names: list[str], today: dt.date, reads: tuple) -> dict[str, dict]:
 	return out
 
 
-def compute(names: list[str], today: dt.date | None = None) -> dict[str, dict]:
-	"""Each customer's behaviour figures (None where there is nothing to measure)."""
-	today = getdate(today or nowdate())
-	if not names:
-		return {}
-	return _figures(names, today, _reads(names, today))
-
-
 def _changed(names: list[str], figures: dict[str, dict], stored: dict[str, tuple]) -> list[tuple]:
 	changed = []
 	for name in names:
@@ -219,8 +211,8 @@ def _changed(names: list[str], figures: dict[str, dict], stored: dict[str, tuple
 	return changed
 
 
-def _write(names: list[str], figures: dict[str, dict], commit: bool) -> int:
-	changed = _changed(names, figures, _stored(names))
+def _write(names: list[str], figures: dict[str, dict], stored: dict[str, tuple], commit: bool) -> int:
+	changed = _changed(names, figures, stored)
 	update_rows("CRM Customer", STORED, changed, commit=False)
 	crm = frappe.qb.DocType("CRM Customer")
 	frappe.qb.update(crm).set(crm.behaviour_updated_on, now_datetime()).where(crm.name.isin(names)).run()
@@ -234,7 +226,9 @@ def refresh(customers: list[str], today: dt.date | None = None) -> int:
 	names = sorted(set(filter(None, customers)))
 	if not names:
 		return 0
-	return _write(names, compute(names, today), commit=False)
+	today = getdate(today or nowdate())
+	reads = _reads(names, today)
+	return _write(names, _figures(names, today, reads), reads[-1], commit=False)
 
 
 def _stale(today: dt.date) -> list[str]:
@@ -270,13 +264,7 @@ def recompute_all(*, today: dt.date | None = None, commit: bool = False) -> int:
 		if not everyone:
 			reads = _reads(part, today)
 			figures, stored = _figures(part, today, reads), reads[-1]
-		rows = _changed(part, figures, stored)
-		update_rows("CRM Customer", STORED, rows, commit=False)
-		crm = frappe.qb.DocType("CRM Customer")
-		frappe.qb.update(crm).set(crm.behaviour_updated_on, now_datetime()).where(crm.name.isin(part)).run()
-		if commit:
-			frappe.db.commit()
-		changed += len(rows)
+		changed += _write(part, figures, stored, commit)
 	return changed
 
 
