@@ -117,8 +117,8 @@ def _can_see_customer(customer: str | None, user: str) -> bool:
 def has_customer_permission(doc, ptype=None, user=None, debug=False):
 	user = user or frappe.session.user
 	if not is_restricted("CRM Customer", user):
-		return None
-	return (
+		return True  # v16 reads None as "deny": say "no objection" (roles still decide)
+	return bool(
 		doc.relationship_owner == user
 		or doc.get("collector") == user
 		or any(row.user == user for row in doc.get("team") or [])
@@ -129,17 +129,17 @@ def has_interaction_permission(doc, ptype=None, user=None, debug=False):
 	"""Same rule as the list: the customer is theirs, or they handle or logged it."""
 	user = user or frappe.session.user
 	if not is_restricted("Customer Interaction", user):
-		return None
+		return True
 	# being the creator counts only once the record exists: a new interaction must be for
 	# one of their customers or handled by them
 	logged_it = not doc.is_new() and doc.get("owner") == user
-	return logged_it or doc.get("handled_by") == user or _can_see_customer(doc.customer, user)
+	return bool(logged_it or doc.get("handled_by") == user or _can_see_customer(doc.customer, user))
 
 
 def has_project_permission(doc, ptype=None, user=None, debug=False):
 	user = user or frappe.session.user
 	if not is_restricted("Implementation Project", user):
-		return None
+		return True
 	if doc.get("project_manager") == user or any(m.user == user for m in doc.get("team") or []):
 		return True
 	return _can_see_customer(doc.customer, user)

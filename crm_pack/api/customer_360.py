@@ -119,6 +119,7 @@ def render(data: dict) -> str:
 			"orders": _orders(p, money),
 			"text": _text,
 			"format_date": format_date,
+			"form_url": frappe.utils.get_absolute_url,  # /app on v15, /desk on v16
 		},
 	)
 

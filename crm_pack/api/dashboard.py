@@ -10,6 +10,8 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, get_datetime, get_first_day_of_week, getdate, now_datetime, nowdate
 
+from crm_pack.compat import aggregate
+
 DOCTYPE = "Customer Interaction"
 # frappe compares an empty date as 0001-01-01, so "< today" alone would count interactions
 # without a follow-up; a range from this date on leaves them out (in the list view too)
@@ -37,7 +39,7 @@ def overdue_follow_ups(filters: str | dict | list | None = None) -> dict:
 	_check_read()
 	overdue = ["between", [EARLIEST, add_days(nowdate(), -1)]]
 	filters = [[DOCTYPE, "follow_up_date", *overdue], [DOCTYPE, "follow_up_done", "=", 0]]
-	count = frappe.get_list(DOCTYPE, filters=filters, fields=["count(name) as n"])[0].n
+	count = frappe.get_list(DOCTYPE, filters=filters, fields=[aggregate("count", "name", "n")])[0].n
 	return _card(count, {"follow_up_done": 0, "follow_up_date": overdue})
 
 
@@ -99,7 +101,7 @@ def _analytics_card(card: str) -> dict | str:
 			frappe.utils.escape_html(_("Not computed yet"))
 		)
 	filters = [f[:4] for f in frappe.parse_json(frappe.get_cached_value("Number Card", card, "filters_json"))]
-	count = frappe.get_list(CRM_CUSTOMER, filters=filters, fields=["count(name) as n"])[0].n
+	count = frappe.get_list(CRM_CUSTOMER, filters=filters, fields=[aggregate("count", "name", "n")])[0].n
 	return {
 		"value": count,
 		"fieldtype": "Int",

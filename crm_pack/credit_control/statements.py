@@ -17,8 +17,8 @@ from contextlib import contextmanager
 import frappe
 from frappe import _
 from frappe.utils import fmt_money, format_date, getdate, now_datetime, nowdate, split_emails
-from frappe.utils.pdf import get_pdf
 
+from crm_pack.compat import pdf_from_html
 from crm_pack.credit_control.rules import statement as rules
 from crm_pack.ledger import customer_ledger
 from crm_pack.ledger.rules.ageing import DEFAULT_RANGES
@@ -162,13 +162,14 @@ def _default_company(customer: str) -> str | None:
 
 
 def render(statement: dict, as_pdf: bool = True):
-	"""Through frappe's print view (frappe.get_print) and PDF path (frappe.utils.pdf.get_pdf,
-	wkhtmltopdf), in the customer's language."""
+	"""Through frappe's print view (frappe.get_print) and PDF path (compat.pdf_from_html:
+	wkhtmltopdf, or v16's Chrome generator where wkhtmltopdf is missing), in the customer's
+	language."""
 	doc = frappe.get_doc(DOCTYPE, statement["customer"])
 	with in_language(language(statement["customer"])):
 		doc.crm_statement = printable(statement)
 		html = frappe.get_print(DOCTYPE, doc.name, PRINT_FORMAT, doc=doc)
-		return get_pdf(inline_stylesheets(html)) if as_pdf else html
+		return pdf_from_html(inline_stylesheets(html), PRINT_FORMAT) if as_pdf else html
 
 
 def inline_stylesheets(html: str) -> str:

@@ -7,7 +7,7 @@ import json
 
 import frappe
 from frappe import _
-from frappe.utils import fmt_money
+from frappe.utils import fmt_money, get_absolute_url
 
 from crm_pack.utils.html import escape_once
 
@@ -58,7 +58,7 @@ def _docstatus_change(data: str) -> str | None:
 
 def _entry(doctype: str, doc, action: str, when) -> dict:
 	message = _("{0} {1} submitted: {2}") if action == "submitted" else _("{0} {1} cancelled: {2}")
-	link = f'<a href="/app/{frappe.scrub(doctype).replace("_", "-")}/{doc.name}">{frappe.utils.escape_html(doc.name)}</a>'
+	link = f'<a href="{escape_once(get_absolute_url(doctype, doc.name))}">{frappe.utils.escape_html(doc.name)}</a>'
 	return {
 		"icon": "file" if action == "submitted" else "close",
 		"creation": when,
@@ -95,7 +95,7 @@ def interactions(doctype: str, docname: str) -> list[dict]:
 			"icon": INTERACTION_ICONS.get(r.channel, "message-1"),
 			"creation": r.interaction_datetime,
 			"content": _("{0} ({1}, {2}): {3} — {4}").format(
-				f'<a href="/app/customer-interaction/{escape_once(r.name)}">{escape_once(_(r.interaction_type))}</a>',
+				f'<a href="{escape_once(get_absolute_url("Customer Interaction", r.name))}">{escape_once(_(r.interaction_type))}</a>',
 				escape_once(_(r.channel)),
 				escape_once(_(r.direction)),
 				escape_once(r.subject or ""),

@@ -76,7 +76,7 @@ crm_pack.log_call = function (customer, company, after) {
 							dialog.hide();
 							frappe.show_alert({
 								message: __("Call logged: {0}", [
-									`<a href="/app/customer-interaction/${encodeURIComponent(r.name)}">${frappe.utils.escape_html(
+									`<a href="${frappe.utils.get_form_link("Customer Interaction", r.name)}">${frappe.utils.escape_html(
 										r.name
 									)}</a>`,
 								]),

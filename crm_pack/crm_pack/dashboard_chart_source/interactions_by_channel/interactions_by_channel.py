@@ -5,6 +5,8 @@ chart shows the stored values ("Phone") and caches one answer for every user."""
 import frappe
 from frappe import _
 
+from crm_pack.compat import aggregate
+
 DOCTYPE = "Customer Interaction"
 
 
@@ -23,7 +25,7 @@ def get(
 	frappe.has_permission(DOCTYPE, "read", throw=True)
 	rows = frappe.get_list(
 		DOCTYPE,
-		fields=["channel", "count(name) as n"],
+		fields=["channel", aggregate("count", "name", "n")],
 		filters=[[DOCTYPE, "channel", "is", "set"]],
 		group_by="channel",
 		order_by="n desc",

@@ -5,6 +5,8 @@ named in the reader's language."""
 import frappe
 from frappe import _
 
+from crm_pack.compat import aggregate
+
 DOCTYPE = "CRM Customer"
 
 
@@ -27,7 +29,7 @@ def get(
 		return None  # no revenue is counted yet: the workspace's notice says why
 	rows = frappe.get_list(
 		DOCTYPE,
-		fields=["abc_tier", "sum(net_revenue) as revenue"],
+		fields=["abc_tier", aggregate("sum", "net_revenue", "revenue")],
 		filters=[[DOCTYPE, "abc_tier", "is", "set"]],
 		group_by="abc_tier",
 		order_by="abc_tier asc",

@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 
 from crm_pack.analytics.report_state import not_run_yet_message
+from crm_pack.compat import aggregate
 from crm_pack.utils.rendered_texts import render_field
 from crm_pack.utils.report_columns import column, customer_columns
 
@@ -40,7 +41,7 @@ def execute(filters: dict | None = None):
 	# counted through get_list, so a CRM User's chart counts only the customers they may see
 	counted = frappe.get_list(
 		"CRM Customer",
-		fields=["churn_risk_level", "count(name) as customers"],
+		fields=["churn_risk_level", aggregate("count", "name", "customers")],
 		filters={"churn_risk_level": ("in", LEVELS)},
 		group_by="churn_risk_level",
 	)
