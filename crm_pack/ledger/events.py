@@ -22,6 +22,7 @@ from collections.abc import Iterable
 
 import frappe
 
+from crm_pack import compat
 from crm_pack.ledger import refresh
 from crm_pack.ledger.rules.figures import CLOSED_ORDER_STATUSES, NOT_LATE_ORDER_STATUSES
 
@@ -77,13 +78,15 @@ def flush() -> None:
 		return
 	customers = sorted(pending.ledger)
 	try:
-		refresh.refresh_in_transaction(customers, analytics=pending.analytics)
+		with compat.locks_read_latest():
+			refresh.refresh_in_transaction(customers, analytics=pending.analytics)
 	except Exception as e:
-		_recover(e, customers, pending)
+		with compat.locks_read_latest():
+			_recover(e, customers, pending)
 
 
 def _recover(error: Exception, customers: list[str], pending: Pending) -> None:
-	if frappe.db.is_deadlocked(error):
+	if compat.rolled_back_by_server(error):
 		# The database already rolled the whole transaction back: nothing left to save.
 		raise error
 	doctype, name = pending.source or (None, None)
