@@ -123,6 +123,10 @@ def remove_references(doctypes: list[str], roles: tuple[str, ...]) -> dict[str, 
 				query.run()
 		if to_delete:
 			deleted[meta.name] = _delete_rows(meta, Criterion.any(to_delete))
+	# a File deleted through its document makes v16 note "Attachment Removed" on the record
+	# it was attached to: a comment on one of ours, written after the Comment table was swept
+	if doctypes:
+		frappe.db.delete("Comment", {"reference_doctype": ("in", doctypes)})
 	# a Custom DocPerm's doctype is its `parent`, a plain field the meta does not link
 	frappe.db.delete("Custom DocPerm", {"parent": ("in", doctypes)})
 	frappe.db.delete("Deleted Document", {"deleted_doctype": ("in", doctypes)})
