@@ -16,6 +16,7 @@ args = connect(__doc__)
 import frappe  # noqa: E402
 from frappe.utils import getdate, nowdate  # noqa: E402
 
+from crm_pack import compat  # noqa: E402
 from crm_pack.credit_control import follow_up_run  # noqa: E402
 from tests.integration import collections_setup as setup  # noqa: E402
 from tests.integration import factories  # noqa: E402
@@ -23,7 +24,7 @@ from tests.integration.query_count import QueryCount  # noqa: E402
 
 
 def main():
-	frappe.flags.in_test = True  # the throwaway outgoing account is not dialled
+	compat.set_in_test(True)  # the throwaway outgoing account is not dialled
 	factories.ensure_base_records()
 	setup.outgoing_email_account()
 	setup.configure(

@@ -55,7 +55,9 @@ def frappe_site():
 	frappe.init(site=SITE, sites_path=str(SITES_PATH))
 	refuse_without_allow_tests(frappe)
 	frappe.connect()
-	frappe.flags.in_test = True
+	from crm_pack import compat
+
+	compat.set_in_test(True)
 	frappe.set_user("Administrator")
 	from tests.integration import factories
 

@@ -10,7 +10,7 @@ committed (unique customers, as in test_ledger_worker.py)."""
 import frappe
 import pytest
 from frappe.utils import add_days, nowdate
-from frappe.utils.background_jobs import execute_job, get_job, get_queue, is_job_enqueued
+from frappe.utils.background_jobs import create_job_id, execute_job, get_job, get_queue, is_job_enqueued
 
 from crm_pack.analytics import basis as analytics_basis
 from crm_pack.analytics import nightly
@@ -22,10 +22,20 @@ from tests.integration import factories
 FIELDS = (*analytics_basis.FIELDS, *nightly.SCORE_FIELDS, "analytics_scores_digest", "analytics_dirty")
 
 
+def queued_prefix() -> str:
+	"""How RQ names this site's crm_pack jobs (v15 `site::crm_pack::`, v16 `site||crm_pack||`)."""
+	return create_job_id("crm_pack::")
+
+
+def as_job_id(queued_id: str) -> str:
+	"""The id crm_pack gave a queued job (v16 writes its colons as bars)."""
+	return "crm_pack::" + queued_id.removeprefix(queued_prefix()).replace("|", ":")
+
+
 def drain() -> list[str]:
 	"""Runs this site's queued crm_pack jobs in-process, in queue order, as a worker would."""
 	queue = get_queue("long")
-	prefix = f"{frappe.local.site}::crm_pack::"
+	prefix = queued_prefix()
 	ran = []
 	while True:
 		ids = [i for i in queue.get_job_ids() if i.startswith(prefix)]
@@ -38,7 +48,7 @@ def drain() -> list[str]:
 				continue
 			execute_job(**{**job.kwargs, "is_async": False})
 			job.delete()
-			ran.append(job_id.removeprefix(f"{frappe.local.site}::"))
+			ran.append(as_job_id(job_id))
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +56,7 @@ def clean_queue():
 	def clear():
 		queue = get_queue("long")
 		for job_id in queue.get_job_ids():
-			if job_id.startswith(f"{frappe.local.site}::crm_pack::"):
+			if job_id.startswith(queued_prefix()):
 				queue.remove(job_id)
 		for run in (nightly.RUN, data_quality.RUN, refresh.RUN, "test_flaky"):
 			for part in (*range(5), "0:attempt2", "1:attempt2", "final"):
@@ -127,7 +137,7 @@ def test_a_second_coordinator_while_a_run_is_under_way_queues_nothing(history):
 	assert nightly.start_run(chunk_size=10**6) == []
 	# the chunk's id is fixed: queueing it again while it waits adds no second job
 	chunked_jobs._enqueue_chunk(nightly.RUN, "x", [], {}, None, {}, 0, attempt=1)
-	ids = [i for i in get_queue("long").get_job_ids() if i.endswith(first[0])]
+	ids = [i for i in get_queue("long").get_job_ids() if as_job_id(i) == first[0]]
 	assert len(ids) == 1
 	assert get_job(first[0]).kwargs["kwargs"]["chunk_method"] == "crm_pack.analytics.nightly.refresh_chunk"
 	drain()

@@ -2,6 +2,7 @@
 
 import frappe
 
+from crm_pack import compat
 from crm_pack.interactions.timeline import ledger_documents
 from tests.integration import factories
 
@@ -9,13 +10,13 @@ from tests.integration import factories
 def test_submitted_and_cancelled_documents_appear_on_the_timeline():
 	cust = factories.customer()
 	# frappe's test mode skips Version records; a live site always writes them
-	frappe.flags.in_test = False
+	compat.set_in_test(False)
 	try:
 		order = factories.sales_order(cust, 250)
 		invoice = factories.sales_invoice(cust, 100)
 		invoice.cancel()
 	finally:
-		frappe.flags.in_test = True
+		compat.set_in_test(True)
 	entries = ledger_documents("CRM Customer", cust)
 	texts = [e["content"] for e in entries]
 	assert any(order.name in t and "submitted" in t for t in texts)
@@ -26,11 +27,11 @@ def test_submitted_and_cancelled_documents_appear_on_the_timeline():
 
 def test_timeline_shows_only_documents_the_user_may_read():
 	cust = factories.customer()
-	frappe.flags.in_test = False
+	compat.set_in_test(False)
 	try:
 		factories.sales_invoice(cust, 100)
 	finally:
-		frappe.flags.in_test = True
+		compat.set_in_test(True)
 	frappe.set_user("crm.user@crm-pack.test")  # no Sales Invoice permission
 	assert ledger_documents("CRM Customer", cust) == []
 
