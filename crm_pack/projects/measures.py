@@ -58,13 +58,17 @@ CREATED_DOCTYPES = (
 	"Customer Interaction",
 	"Customer",
 	"Contact",
-	"Lead",
-	"Opportunity",
 	"Quotation",
 	"Sales Order",
 	"Sales Invoice",
 	"Payment Entry",
 )
+# ERPNext's CRM module, deprecated in v16 and removed in v17: counted while it exists
+DEPRECATED_CRM_DOCTYPES = ("Lead", "Opportunity")
+
+
+def created_doctypes() -> tuple[str, ...]:
+	return CREATED_DOCTYPES + tuple(d for d in DEPRECATED_CRM_DOCTYPES if frappe.db.table_exists(d))
 
 
 def documents_per_week(trainees: list[tuple[str, dt.date]], today: dt.date) -> dict[str, float]:
@@ -74,7 +78,7 @@ def documents_per_week(trainees: list[tuple[str, dt.date]], today: dt.date) -> d
 		return {}
 	since = {user: getdate(day) for user, day in trainees}
 	union = None
-	for doctype in ("Version", *CREATED_DOCTYPES):
+	for doctype in ("Version", *created_doctypes()):
 		table = frappe.qb.DocType(doctype)
 		part = (
 			frappe.qb.from_(table)
