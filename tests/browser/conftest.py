@@ -33,6 +33,17 @@ ARTIFACTS = pathlib.Path(__file__).resolve().parent / "artifacts"
 REPO = pathlib.Path(__file__).resolve().parents[2]
 
 PASSWORD = "Browser-Test-2024!"
+
+
+def _desk() -> str:
+	"""The desk's first path segment: `app` on v15, `desk` on v16 (frappe's own route helper
+	says which)."""
+	from frappe.utils import get_absolute_url
+
+	return get_absolute_url("ToDo", "x").split("/")[1]
+
+
+DESK = _desk()
 USERS = {
 	"browser.crm@crm-pack.test": ["CRM User"],
 	"browser.accounts@crm-pack.test": ["Accounts User"],
@@ -204,11 +215,11 @@ class Desk:
 		page.fill("#login_password", password)
 		self.shot("login")
 		page.click(".btn-login")
-		page.wait_for_url("**/app**")
+		page.wait_for_url(f"**/{DESK}**")
 		page.wait_for_function("() => window.frappe && frappe.boot && frappe.session.user !== 'Guest'")
 
 	def goto(self, route: str) -> None:
-		self.page.goto(f"{self.base_url}/app/{route}")
+		self.page.goto(f"{self.base_url}/{DESK}/{route}")
 		self.wait_idle()
 
 	def wait_idle(self) -> None:

@@ -21,6 +21,7 @@ from frappe.utils import (
 )
 from frappe.utils.password import update_password
 
+from crm_pack import compat
 from crm_pack.api import dashboard
 from tests.integration import factories
 
@@ -59,7 +60,7 @@ def card_counts() -> dict[str, int]:
 		for card in ("A Customers without Owner", "Customers at Churn Risk"):
 			doc = frappe.get_doc("Number Card", card)
 			counts[card] = frappe.get_list(
-				doc.document_type, filters=frappe.parse_json(doc.filters_json), fields=["count(name) as n"]
+				doc.document_type, filters=frappe.parse_json(doc.filters_json), fields=[compat.aggregate("count", "name", "n")]
 			)[0].n
 		counts["Overdue Follow-ups"] = dashboard.overdue_follow_ups()["value"]
 		counts["SLA Breaches This Week"] = dashboard.sla_breaches_this_week()["value"]

@@ -4,6 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import DESK
+
 CARDS = (
 	"A Customers without Owner",
 	"Overdue Follow-ups",
@@ -34,7 +36,7 @@ def test_crm_user_sees_the_workspace_with_its_figures(desk, site_data):
 
 	# a card opens the list of what it counts
 	widget(page, "Overdue Follow-ups").locator(".number").click()
-	page.wait_for_url("**/app/customer-interaction**")
+	page.wait_for_url(f"**/{DESK}/customer-interaction**")
 	desk.wait_idle()
 	expect(
 		page.locator(".list-row-container .indicator-pill", has_text="Follow-up overdue").first
@@ -54,7 +56,7 @@ def test_crm_user_logs_an_interaction(desk, site_data):
 	page.locator('.frappe-control[data-fieldname="subject"] input').fill(subject)
 	desk.shot("new-interaction")
 	page.keyboard.press("Control+s")
-	page.wait_for_url(re.compile(r".*/app/customer-interaction/CRM-INT-.*"))
+	page.wait_for_url(re.compile(rf".*/{DESK}/customer-interaction/CRM-INT-.*"))
 	desk.wait_idle()
 	expect(page.locator(".page-title .title-text")).to_have_text(subject)
 	expect(page.locator(".page-title .indicator-pill")).to_have_text("Open")

@@ -6,7 +6,7 @@ import types
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SITE, SITES_PATH
+from tests.browser.conftest import DESK, SITE, SITES_PATH
 
 COLLECTOR = "browser.sales@crm-pack.test"  # CRM User + Sales User: reads the company's books
 OVERDUE_RATE = 987.65
@@ -50,7 +50,7 @@ def test_collector_chases_from_the_worklist_and_logs_a_call(desk, worklist_data)
 	expect(widget(page, "Customers to Chase Today").locator(".number")).not_to_have_text("0")
 	desk.shot("workspace-card", height=1700)
 	widget(page, "Collections Worklist").click()
-	page.wait_for_url("**/app/query-report/Collections*")
+	page.wait_for_url(f"**/{DESK}/query-report/Collections*")
 	desk.wait_idle()
 
 	table = page.locator(".dt-scrollable")
