@@ -49,7 +49,7 @@ class Clock:
 	started: dt.datetime  # service_level_agreement_creation, else the record's creation
 	first_responded_on: dt.datetime | None = None
 	on_hold_since: dt.datetime | None = None
-	total_hold_time: float = 0.0  # seconds
+	total_hold_time: float | None = None  # seconds; None until a first pause ends
 	sla_resolution_date: dt.datetime | None = None
 	response_by: dt.datetime | None = None
 	sla_resolution_by: dt.datetime | None = None

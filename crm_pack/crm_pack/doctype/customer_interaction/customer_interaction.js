@@ -10,15 +10,14 @@ frappe.ui.form.on("Customer Interaction", {
 		add_first_response_button(frm);
 	},
 	onload(frm) {
-		// ERPNext narrows these pickers only while Support Settings tracks agreements (for
-		// Issues); complaints run on their agreement either way, so narrow them here too.
+		// the service level's own priorities and the service levels this customer may take
 		if (!frm.doc.service_level_agreement) return;
 		frappe.call({
 			method: "crm_pack.interactions.sla_engine.agreement_choices",
 			args: { name: frm.doc.service_level_agreement, customer: frm.doc.customer },
 			callback(r) {
 				if (!r.message) return;
-				frm.set_query("priority", () => ({ filters: { name: ["in", r.message.priority] } }));
+				frm.set_df_property("priority", "options", ["", ...r.message.priority]);
 				frm.set_query("service_level_agreement", () => ({
 					filters: { name: ["in", r.message.service_level_agreements] },
 				}));
@@ -40,7 +39,7 @@ function show_follow_up_assignment(frm) {
 }
 
 // A phone complaint answered on the phone: the first response is stamped by the service
-// level engine as when the status leaves Open (ERPNext's rule), here in one click.
+// level clock when the status leaves Open (sla_engine.py), here in one click.
 function add_first_response_button(frm) {
 	const d = frm.doc;
 	if (frm.is_new() || d.interaction_type !== "Complaint" || d.status !== "Open") return;
