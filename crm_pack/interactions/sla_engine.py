@@ -130,7 +130,10 @@ def _entities(customer: str | None) -> list[str]:
 
 	row = frappe.db.get_value("Customer", customer, ["customer_group", "territory"], as_dict=True)
 	found = [customer]
-	for doctype, value in (("Customer Group", row and row.customer_group), ("Territory", row and row.territory)):
+	for doctype, value in (
+		("Customer Group", row and row.customer_group),
+		("Territory", row and row.territory),
+	):
 		if value:
 			found += [value, *get_ancestors_of(doctype, value)]
 	return found
@@ -177,7 +180,7 @@ def active_agreement_for(doc) -> frappe._dict | None:
 			)
 		)
 		agreements = [a for a in agreements if a.name in with_priority]
-	entities = None
+	entities = context = None
 	fitting = []
 	for a in agreements:
 		if a.default_service_level:
@@ -187,8 +190,11 @@ def active_agreement_for(doc) -> frappe._dict | None:
 				entities = _entities(doc.get("customer"))
 			if a.entity not in entities:
 				continue
-		if not a.condition or frappe.safe_eval(a.condition, None, _context(doc)):
-			fitting.append(a)
+		if a.condition:
+			context = context or _context(doc)
+			if not frappe.safe_eval(a.condition, None, context):
+				continue
+		fitting.append(a)
 	fitting += [a for a in agreements if a.default_service_level]
 	return fitting[0] if fitting else None
 

@@ -41,7 +41,9 @@ def at(days: float, hour: int, minute: int = 0) -> dt.datetime:
 @pytest.fixture(autouse=True)
 def erpnext_engine():
 	if not frappe.db.exists("DocType", "Service Level Agreement"):
-		pytest.skip("ERPNext has no Service Level Agreement here (Support module removed): nothing to compare with")
+		pytest.skip(
+			"ERPNext has no Service Level Agreement here (Support module removed): nothing to compare with"
+		)
 	from erpnext.support.doctype.service_level_agreement import service_level_agreement
 
 	return service_level_agreement
@@ -104,7 +106,9 @@ def test_due_times_equal_erpnext_over_a_grid_of_starts(agreements, erpnext_engin
 	holidays = set(sla_engine.holidays(ours.holiday_list))
 	assert HOLIDAY in holidays
 	rows = [
-		frappe._dict(workday=d.workday, start_time=to_timedelta(d.start_time), end_time=to_timedelta(d.end_time))
+		frappe._dict(
+			workday=d.workday, start_time=to_timedelta(d.start_time), end_time=to_timedelta(d.end_time)
+		)
 		for d in ours.working_hours
 	]
 	compared = 0

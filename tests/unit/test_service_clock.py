@@ -181,7 +181,9 @@ def test_reopening_a_resolved_complaint_counts_the_time_it_was_resolved_as_hold(
 
 
 def test_response_only_agreement():
-	terms = Terms(4 * H, 24 * H, OFFICE, pause_on={"On Hold"}, fulfilled_on={"Resolved"}, for_resolution=False)
+	terms = Terms(
+		4 * H, 24 * H, OFFICE, pause_on={"On Hold"}, fulfilled_on={"Resolved"}, for_resolution=False
+	)
 	c = advance(Clock(started=at(0, 17)), terms, previous_status=None, status="Open", now=at(0, 17))
 	assert c.sla_resolution_by is None
 	late = advance(c, terms, previous_status="Open", status="Resolved", now=at(3, 13))

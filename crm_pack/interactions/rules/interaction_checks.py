@@ -134,7 +134,12 @@ def check_service_level(
 	for idx, priority, response, resolution in priorities:
 		if priority in seen:
 			problems.append(
-				Problem("priorities", _("Priority {0} is listed twice."), (priority,), row=(Label("Priorities"), idx))
+				Problem(
+					"priorities",
+					_("Priority {0} is listed twice."),
+					(priority,),
+					row=(Label("Priorities"), idx),
+				)
 			)
 		seen.add(priority)
 		if for_resolution and response and resolution and response > resolution:
@@ -148,13 +153,22 @@ def check_service_level(
 			)
 	if default_priority and default_priority not in seen:
 		problems.append(
-			Problem("default_priority", _("Add a target for the default priority {0}."), (Label(default_priority),))
+			Problem(
+				"default_priority",
+				_("Add a target for the default priority {0}."),
+				(Label(default_priority),),
+			)
 		)
 	workdays = set()
 	for idx, workday, start, end in days:
 		if workday in workdays:
 			problems.append(
-				Problem("working_hours", _("{0} is listed twice."), (Label(workday),), row=(Label("Working Hours"), idx))
+				Problem(
+					"working_hours",
+					_("{0} is listed twice."),
+					(Label(workday),),
+					row=(Label("Working Hours"), idx),
+				)
 			)
 		workdays.add(workday)
 		if start is not None and end is not None and end <= start:

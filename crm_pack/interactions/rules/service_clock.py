@@ -60,7 +60,9 @@ def _midnight(day: dt.date) -> dt.datetime:
 	return dt.datetime(day.year, day.month, day.day)
 
 
-def due(start: dt.datetime, seconds: float, hours: Mapping[int, tuple[float, float]], holidays=()) -> dt.datetime:
+def due(
+	start: dt.datetime, seconds: float, hours: Mapping[int, tuple[float, float]], holidays=()
+) -> dt.datetime:
 	"""`seconds` of working time from `start`: counted only within the day's working hours,
 	on working days that are not holidays. ERPNext's get_expected_time_for."""
 	if seconds <= 0:
@@ -123,7 +125,11 @@ def advance(
 		is_paused(previous_status, terms),
 		is_fulfilled(previous_status, terms),
 	)
-	running, paused, fulfilled = is_running(status, terms), is_paused(status, terms), is_fulfilled(status, terms)
+	running, paused, fulfilled = (
+		is_running(status, terms),
+		is_paused(status, terms),
+		is_fulfilled(status, terms),
+	)
 
 	if (was_running and not running) or first_reply:
 		c.first_responded_on = c.first_responded_on or now

@@ -19,15 +19,30 @@ from frappe.query_builder import DocType
 
 DOCTYPE = "Customer Interaction"
 PRIORITIES = ("High", "Medium", "Low")
+AGREEMENT_FIELDS = [
+	"service_level",
+	"enabled",
+	"default_service_level_agreement",
+	"description",
+	"holiday_list",
+	"default_priority",
+	"apply_sla_for_resolution",
+	"entity_type",
+	"entity",
+	"condition",
+]
 OWN_PRIORITY = "Added by CRM Pack for complaint service levels; removed when CRM Pack is uninstalled."
 
 
 def execute():
 	if not (
-		frappe.db.table_exists("Service Level Agreement") and frappe.db.exists("DocType", "Service Level Agreement")
+		frappe.db.table_exists("Service Level Agreement")
+		and frappe.db.exists("DocType", "Service Level Agreement")
 	):
 		return
-	names = frappe.get_all("Service Level Agreement", {"document_type": DOCTYPE}, pluck="name", order_by="creation")
+	names = frappe.get_all(
+		"Service Level Agreement", {"document_type": DOCTYPE}, pluck="name", order_by="creation"
+	)
 	for name in names:
 		_move(name)
 	interactions = DocType(DOCTYPE)
@@ -46,15 +61,23 @@ def execute():
 
 
 def _rows(doctype: str, parent: str, fields: list[str]) -> list:
-	return frappe.get_all(doctype, {"parent": parent, "parenttype": "Service Level Agreement"}, fields, order_by="idx")
+	return frappe.get_all(
+		doctype, {"parent": parent, "parenttype": "Service Level Agreement"}, fields, order_by="idx"
+	)
 
 
 def _move(name: str) -> None:
-	old = frappe.db.get_value("Service Level Agreement", name, "*", as_dict=True)
-	targets = _rows("Service Level Priority", name, ["priority", "response_time", "resolution_time", "default_priority"])
+	old = frappe.db.get_value("Service Level Agreement", name, AGREEMENT_FIELDS, as_dict=True)
+	targets = _rows(
+		"Service Level Priority", name, ["priority", "response_time", "resolution_time", "default_priority"]
+	)
 	kept = [t for t in targets if t.priority in PRIORITIES]
 	default = old.default_priority if old.default_priority in PRIORITIES else None
-	default = default or next((t.priority for t in kept if t.default_priority), None) or (kept[0].priority if kept else "Medium")
+	default = (
+		default
+		or next((t.priority for t in kept if t.default_priority), None)
+		or (kept[0].priority if kept else "Medium")
+	)
 	values = {
 		"service_level_name": old.service_level,
 		"enabled": old.enabled,
@@ -80,7 +103,9 @@ def _move(name: str) -> None:
 	dropped = [t.priority for t in targets if t.priority not in PRIORITIES]
 	if dropped:
 		# interactions take High, Medium or Low (Issue Priority is the Support module's)
-		print(f"crm_pack: service level {old.service_level}: priorities {dropped} not moved (High/Medium/Low only)")
+		print(
+			f"crm_pack: service level {old.service_level}: priorities {dropped} not moved (High/Medium/Low only)"
+		)
 	if frappe.db.exists("CRM Service Level", old.service_level):
 		# the install's default made before this patch ran: the business's agreement wins
 		new = frappe.get_doc("CRM Service Level", old.service_level)

@@ -45,8 +45,6 @@ class CRMServiceLevel(Document):
 	def validate_one_default(self):
 		if not self.default_service_level:
 			return
-		other = frappe.db.exists(
-			"CRM Service Level", {"default_service_level": 1, "name": ("!=", self.name)}
-		)
+		other = frappe.db.exists("CRM Service Level", {"default_service_level": 1, "name": ("!=", self.name)})
 		if other:
 			frappe.throw(_("{0} is already the default service level.").format(frappe.bold(other)))
