@@ -8,6 +8,7 @@ frappe.ui.form.on("Customer Interaction", {
 	refresh(frm) {
 		show_follow_up_assignment(frm);
 		add_first_response_button(frm);
+		show_service_level(frm);
 	},
 	onload(frm) {
 		// the service level's own priorities and the service levels this customer may take
@@ -54,4 +55,34 @@ function add_first_response_button(frm) {
 		);
 	});
 	frm.change_custom_button_type(__("Record First Response"), null, "primary");
+}
+
+// Where the service-level clock stands, above the form (ERPNext's engine drew this headline
+// for the doctypes it served; the clock is crm_pack's now, sla_engine.py).
+function show_service_level(frm) {
+	const d = frm.doc;
+	if (frm.is_new() || !d.service_level_agreement || !d.agreement_status) return;
+	const at = (value) => frappe.datetime.str_to_user(value);
+	const late = (value) => value && frappe.datetime.str_to_obj(value) < new Date();
+	let message, colour;
+	if (d.on_hold_since) {
+		[message, colour] = [__("Service level paused since {0}", [at(d.on_hold_since)]), "orange"];
+	} else if (d.agreement_status === "First Response Due") {
+		[message, colour] = [
+			__("First response due by {0}", [at(d.response_by)]),
+			late(d.response_by) ? "red" : "blue",
+		];
+	} else if (d.agreement_status === "Resolution Due") {
+		[message, colour] = [
+			__("Resolution due by {0}", [at(d.sla_resolution_by)]),
+			late(d.sla_resolution_by) ? "red" : "blue",
+		];
+	} else if (d.agreement_status === "Fulfilled") {
+		[message, colour] = [__("Service level met"), "green"];
+	} else {
+		[message, colour] = [__("Service level missed"), "red"];
+	}
+	frm.dashboard.clear_headline();
+	// frappe's layout shows it in a block of that colour (as HTML: escape the dates' text)
+	frm.dashboard.set_headline_alert(frappe.utils.escape_html(message), colour);
 }
