@@ -101,9 +101,6 @@ doc_events = {
 	"Communication": {
 		"after_insert": "crm_pack.overrides.communication.after_insert",
 	},
-	"Service Level Agreement": {
-		"validate": "crm_pack.overrides.service_level_agreement.validate",
-	},
 }
 
 additional_timeline_content = {

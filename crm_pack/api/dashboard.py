@@ -16,7 +16,6 @@ DOCTYPE = "Customer Interaction"
 # frappe compares an empty date as 0001-01-01, so "< today" alone would count interactions
 # without a follow-up; a range from this date on leaves them out (in the list view too)
 EARLIEST = "1900-01-01"
-SLA_FIELDS = ("agreement_status", "response_by", "first_responded_on", "sla_resolution_by")
 
 
 def _check_read() -> None:
@@ -46,9 +45,6 @@ def overdue_follow_ups(filters: str | dict | list | None = None) -> dict:
 def breaches_between(start, end) -> list[str]:
 	"""Interactions whose service-level target fell between start and end without being met:
 	the first response came late (or not at all), or the resolution did."""
-	meta = frappe.get_meta(DOCTYPE)
-	if not all(meta.has_field(f) for f in SLA_FIELDS):
-		return []  # no service level agreement on this site
 	failed = [DOCTYPE, "agreement_status", "=", "Failed"]
 	response_missed = frappe.get_list(
 		DOCTYPE,

@@ -3,7 +3,7 @@ payment follow-up while open, clocked by their complaint, released when either i
 resolved or closed.
 
 A dispute recorded without a complaint gets one (a Customer Interaction of type
-Complaint for the same customer), so ERPNext's SLA engine and the complaint agreement
+Complaint for the same customer), so the service-level clock and the complaint agreement
 (setup/complaint_agreement.py, interactions/sla_engine.py) clock its response and
 resolution like any complaint. Resolving the complaint resolves the dispute."""
 

@@ -16,8 +16,6 @@ def attribution_days() -> int:
 
 
 def interactions(from_date: dt.date, to_date: dt.date, user: str | None) -> list[InteractionRow]:
-	meta = frappe.get_meta("Customer Interaction")
-	sla_fields = [f for f in SLA_FIELDS if meta.has_field(f)]
 	filters = {
 		"interaction_datetime": ("between", (f"{from_date} 00:00:00", f"{to_date} 23:59:59.999999")),
 		"handled_by": ("is", "set"),
@@ -38,7 +36,7 @@ def interactions(from_date: dt.date, to_date: dt.date, user: str | None) -> list
 			"follow_up_done",
 			"follow_up_done_on",
 			"complaint_cost",
-			*sla_fields,
+			*SLA_FIELDS,
 		],
 		limit_page_length=0,
 	)

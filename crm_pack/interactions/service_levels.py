@@ -1,34 +1,26 @@
-"""Complaint service levels through ERPNext's own Service Level Agreement engine.
+"""Complaint service levels: escalation before and at breach.
 
-ERPNext's SLA serves any doctype that is not single, child or submittable, lives
-outside the core modules and has a `status` field — Customer Interaction qualifies.
-Saving an agreement for it adds the engine's fields (priority, response_by,
-sla_resolution_by, first_responded_on, agreement_status, …) as custom fields, and
-ERPNext's own validate hook keeps the clocks, pauses and breach marks. crm_pack only
-ships a sensible default agreement for complaints (setup/complaint_agreement.py);
-companies edit it in ERPNext. This module escalates complaints before and at breach
-and refuses agreements on interactions with targets that are not positive.
+The clocks are crm_pack's own (rules/service_clock.py, run by sla_engine.py on every
+save) on the fields ERPNext's engine used to keep (priority, response_by,
+sla_resolution_by, first_responded_on, agreement_status, …), now standard fields of
+Customer Interaction. crm_pack ships a default agreement for complaints, a CRM Service
+Level (setup/complaint_agreement.py) that companies edit.
 """
 
 import datetime as dt
 
 import frappe
 
-from crm_pack.interactions.rules.interaction_checks import check_service_level_targets
-
 # English sources, written in each manager's language by texts.for_user
 from crm_pack.problems import Label, _
 from crm_pack.utils import rendered_texts as texts
-from crm_pack.utils.validation import throw_problems
 
 SLA_NAME = "CRM Complaints"
 WARN_BEFORE = dt.timedelta(hours=1)
 
 
 def complaint_sla() -> str | None:
-	return frappe.db.get_value(
-		"Service Level Agreement", {"service_level": SLA_NAME, "document_type": "Customer Interaction"}
-	)
+	return frappe.db.exists("CRM Service Level", SLA_NAME)
 
 
 def escalate(now: dt.datetime | None = None) -> dict[str, int]:
@@ -87,15 +79,3 @@ def escalate(now: dt.datetime | None = None) -> dict[str, int]:
 		frappe.db.set_value("Customer Interaction", c.name, "escalation_stage", stage, update_modified=False)
 		counts[stage] += 1
 	return counts
-
-
-def validate_targets(doc) -> None:
-	"""doc_event (Service Level Agreement validate), for agreements on interactions only:
-	ERPNext's own agreements keep ERPNext's rules."""
-	if doc.document_type != "Customer Interaction":
-		return
-	throw_problems(
-		check_service_level_targets(
-			[(p.idx, p.priority, p.response_time, p.resolution_time) for p in doc.priorities]
-		)
-	)

@@ -1,153 +1,223 @@
-"""The one door to ERPNext's Service Level Agreement engine (erpnext.support).
+"""The one door between a Customer Interaction and its service-level clock.
 
-ERPNext v16 deprecates the Support module and v17 removes it, so every import from
-erpnext.support lives here: when it goes, this module is what changes.
+The clock's rules are crm_pack's (rules/service_clock.py, pure); this module reads what
+they need, feeds them and writes the clock back onto the interaction:
 
-ERPNext runs its engine (`apply`, a validate hook on every doctype) only while Support
-Settings' "Track Service Level Agreement" is on, and that switch is site-wide: turning
-it on for complaints would start SLAs on ERPNext's Issue too. crm_pack leaves the switch
-as the business set it and, for Customer Interaction only:
+- the agreement: the first enabled CRM Service Level (newest first) whose customer,
+  priority and condition fit, else the default one, as ERPNext chose among its Service
+  Level Agreements;
+- its targets for the interaction's priority, its working hours, its pause and
+  resolved statuses;
+- the holidays, from ERPNext's Holiday List (ERPNext's Setup module, which stays).
 
-- tracking on: ERPNext's own hook processes the interaction; crm_pack does nothing, so
-  nothing is processed twice;
-- tracking off: ERPNext's hook finds no agreement and clears the interaction's agreement,
-  response_by and sla_resolution_by. `remember` (from validate, before ERPNext's hook)
-  keeps them and `apply` (from before_save, after every validate hook) puts them back and
-  runs ERPNext's `process_sla` with the agreement ERPNext would have chosen.
-
-Everything else in the engine already serves Customer Interaction whatever the switch
-says: the reply handling on Communication (`on_communication_update`), the hourly expiry
-of agreements (`check_agreement_status`) and the form's SLA indicators (boot's
-`service_level_agreement_doctypes`). The form's priority and agreement pickers, which
-ERPNext filters only while tracking is on, are filtered by `agreement_choices`.
+Until crm_pack 0.2 this module was the door to ERPNext's SLA engine (erpnext.support),
+which v16 deprecates and v17 removes; patches/v0_2/own_service_levels moved its
+agreements and running clocks over. Nothing here reads the Support module, and the site
+switch "Track Service Level Agreement" (Support Settings) no longer concerns complaints.
+The clock fields keep the names ERPNext gave them, so reports and old data carry over.
 """
 
 import frappe
+from frappe.utils import get_datetime, now_datetime, to_timedelta
+
+from crm_pack.interactions.rules import service_clock
 
 DOCTYPE = "Customer Interaction"
-TRACKING = ("Support Settings", "track_service_level_agreement")
-# what ERPNext's remove_sla_if_applied clears when it finds no agreement
-CLEARED = ("service_level_agreement", "response_by", "sla_resolution_by")
-
-
-def tracking_on() -> bool:
-	return bool(frappe.db.get_single_value(*TRACKING))
-
-
-def _engine():
-	from erpnext.support.doctype.service_level_agreement import service_level_agreement
-
-	return service_level_agreement
-
-
-def _engine_runs_here(doc) -> bool:
-	"""What ERPNext's `apply` checks first, less the tracking switch."""
-	flags = frappe.local.flags
-	return not (
-		flags.in_patch
-		or flags.in_migrate
-		or flags.in_install
-		or flags.in_setup_wizard
-		or not doc.meta.has_field("service_level_agreement")
-		or doc.doctype not in _engine().get_documents_with_active_service_level_agreement()
-	)
-
-
-def remember(doc) -> None:
-	"""validate (before ERPNext's hook): keep what ERPNext clears while tracking is off."""
-	if _engine_runs_here(doc) and not tracking_on():
-		doc.flags.crm_pack_sla = {f: doc.get(f) for f in CLEARED}
+AGREEMENT = "CRM Service Level"
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+CLOCK_FIELDS = (
+	"first_responded_on",
+	"on_hold_since",
+	"total_hold_time",
+	"sla_resolution_date",
+	"response_by",
+	"sla_resolution_by",
+	"agreement_status",
+)
 
 
 def apply(doc) -> None:
-	"""before_save: ERPNext's `apply` for an interaction while tracking is off."""
-	kept = doc.flags.pop("crm_pack_sla", None)
-	if kept is None or not _engine_runs_here(doc) or tracking_on():
+	"""before_save (after every validate hook): choose the agreement, run the clock."""
+	flags = frappe.local.flags
+	# a migrate or an install saving interactions must not move their clocks (ERPNext's rule)
+	if flags.in_patch or flags.in_migrate or flags.in_install:
 		return
-	doc.update(kept)
-	engine = _engine()
 	sla = active_agreement_for(doc)
-	if sla:
-		engine.process_sla(doc, sla)
-	else:
-		engine.remove_sla_if_applied(doc)
-
-
-def _agreement_filters(doc, customer) -> tuple[list, list]:
-	engine = _engine()
-	filters = [
-		["Service Level Agreement", "document_type", "=", doc.doctype],
-		["Service Level Agreement", "enabled", "=", 1],
-	]
-	if doc.get("priority"):
-		filters.append(["Service Level Priority", "priority", "=", doc.get("priority")])
-	or_filters = []
-	if doc.get("service_level_agreement"):
-		or_filters.append(["Service Level Agreement", "name", "=", doc.get("service_level_agreement")])
-	if customer:
-		entities = [customer, *engine.get_customer_group(customer), *engine.get_customer_territory(customer)]
-		or_filters.append(["Service Level Agreement", "entity", "in", entities])
-	or_filters.append(["Service Level Agreement", "entity_type", "is", "not set"])
-	return filters, or_filters
-
-
-def active_agreement_for(doc) -> dict | None:
-	"""ERPNext's `get_active_service_level_agreement_for`, which answers None while tracking is
-	off: the first enabled agreement whose entity and condition fit, else the default one."""
-	engine = _engine()
-	filters, or_filters = _agreement_filters(doc, doc.get("customer"))
-	fields = ["name", "default_priority", "apply_sla_for_resolution", "condition"]
-	default = frappe.get_all(
-		"Service Level Agreement",
-		filters=[*filters, ["Service Level Agreement", "default_service_level_agreement", "=", 1]],
-		fields=fields,
+	if not sla:
+		_remove(doc)
+		return
+	doc.service_level_agreement = sla.name
+	doc.priority = doc.get("priority") or sla.default_priority
+	terms = terms_for(sla.name, doc.priority)
+	if not terms:
+		_remove(doc)
+		return
+	before = doc.get_doc_before_save()
+	clock = service_clock.advance(
+		_clock(doc),
+		terms,
+		previous_status=before.status if before else None,
+		status=doc.status,
+		# tests and imports set the moment of a change; a live save happens now, in the site's
+		# time zone (the one creation and every stored datetime are in)
+		now=get_datetime(frappe.flags.current_time) if frappe.flags.current_time else now_datetime(),
+		first_reply=bool(doc.flags.on_first_reply),
 	)
+	doc.update({f: getattr(clock, f) for f in CLOCK_FIELDS})
+
+
+def _remove(doc) -> None:
+	# the due times go with the agreement; what happened (first response, resolution) stays
+	for field in ("service_level_agreement", "response_by", "sla_resolution_by", "agreement_status"):
+		doc.set(field, None)
+
+
+def _clock(doc) -> service_clock.Clock:
+	def at(field):
+		return get_datetime(doc.get(field)) if doc.get(field) else None
+
+	return service_clock.Clock(
+		started=at("service_level_agreement_creation") or at("creation") or now_datetime(),
+		first_responded_on=at("first_responded_on"),
+		on_hold_since=at("on_hold_since"),
+		total_hold_time=float(doc.total_hold_time) if doc.get("total_hold_time") is not None else None,
+		sla_resolution_date=at("sla_resolution_date"),
+		response_by=at("response_by"),
+		sla_resolution_by=at("sla_resolution_by"),
+		agreement_status=doc.get("agreement_status"),
+	)
+
+
+def terms_for(agreement: str, priority: str) -> service_clock.Terms | None:
+	sla = frappe.get_cached_doc(AGREEMENT, agreement)
+	target = next((p for p in sla.priorities if p.priority == priority), None)
+	if not target:
+		return None
+	return service_clock.Terms(
+		response_seconds=target.response_time or 0,
+		resolution_seconds=target.resolution_time or 0,
+		hours=working_hours(sla),
+		holidays=frozenset(holidays(sla.holiday_list)),
+		pause_on=frozenset(r.status for r in sla.pause_on),
+		fulfilled_on=frozenset(r.status for r in sla.fulfilled_on),
+		for_resolution=bool(sla.apply_sla_for_resolution),
+	)
+
+
+def working_hours(sla) -> dict[int, tuple[float, float]]:
+	return {
+		WEEKDAYS.index(d.workday): (
+			to_timedelta(d.start_time).total_seconds(),
+			to_timedelta(d.end_time).total_seconds(),
+		)
+		for d in sla.working_hours
+	}
+
+
+def holidays(holiday_list: str | None) -> list:
+	if not holiday_list:
+		return []
+	return frappe.get_all(
+		"Holiday", filters={"parent": holiday_list, "parenttype": "Holiday List"}, pluck="holiday_date"
+	)
+
+
+def _entities(customer: str | None) -> list[str]:
+	"""The customer, its group and territory with their ancestors (an agreement may be for any)."""
+	if not customer:
+		return []
+	from frappe.utils.nestedset import get_ancestors_of
+
+	row = frappe.db.get_value("Customer", customer, ["customer_group", "territory"], as_dict=True)
+	found = [customer]
+	for doctype, value in (
+		("Customer Group", row and row.customer_group),
+		("Territory", row and row.territory),
+	):
+		if value:
+			found += [value, *get_ancestors_of(doctype, value)]
+	return found
+
+
+def _context(doc) -> dict:
+	from frappe.utils import nowdate
+	from frappe.utils.safe_exec import get_safe_globals
+
+	# what a condition could use under ERPNext's engine, so migrated conditions still read
+	return {
+		"doc": doc.as_dict(),
+		"nowdate": nowdate,
+		"frappe": frappe._dict(utils=get_safe_globals().get("frappe").get("utils")),
+	}
+
+
+def active_agreement_for(doc) -> frappe._dict | None:
+	"""The first enabled agreement (newest first) for the interaction's customer, group or
+	territory, or for everyone, that has its priority and whose condition holds; else the
+	default agreement. An agreement the interaction already has is kept whatever its customer."""
 	agreements = frappe.get_all(
-		"Service Level Agreement",
-		filters=[*filters, ["Service Level Agreement", "default_service_level_agreement", "=", 0]],
-		or_filters=or_filters,
-		fields=fields,
+		AGREEMENT,
+		filters={"enabled": 1},
+		fields=[
+			"name",
+			"default_service_level",
+			"entity_type",
+			"entity",
+			"condition",
+			"default_priority",
+			"apply_sla_for_resolution",
+		],
+		order_by="modified desc",
 	)
-	fitting = [
-		a
-		for a in agreements
-		if not a.condition or frappe.safe_eval(a.condition, None, engine.get_context(doc))
-	]
-	fitting += default
+	if not agreements:
+		return None
+	if doc.get("priority"):
+		with_priority = set(
+			frappe.get_all(
+				"CRM Service Level Priority",
+				filters={"parenttype": AGREEMENT, "priority": doc.priority},
+				pluck="parent",
+			)
+		)
+		agreements = [a for a in agreements if a.name in with_priority]
+	entities = context = None
+	fitting = []
+	for a in agreements:
+		if a.default_service_level:
+			continue
+		if a.entity_type and a.name != doc.get("service_level_agreement"):
+			if entities is None:
+				entities = _entities(doc.get("customer"))
+			if a.entity not in entities:
+				continue
+		if a.condition:
+			context = context or _context(doc)
+			if not frappe.safe_eval(a.condition, None, context):
+				continue
+		fitting.append(a)
+	fitting += [a for a in agreements if a.default_service_level]
 	return fitting[0] if fitting else None
 
 
 @frappe.whitelist()
-def agreement_choices(name: str, customer: str | None = None) -> dict | None:
+def agreement_choices(name: str, customer: str | None = None) -> dict:
 	"""The priorities of agreement `name` and the agreements an interaction of `customer` may
-	take, for the form's pickers (ERPNext's get_service_level_agreement_filters, which answers
-	nothing while tracking is off)."""
+	take, for the form's pickers."""
 	frappe.has_permission(DOCTYPE, "read", throw=True)
-	if tracking_on():
-		return _engine().get_service_level_agreement_filters(DOCTYPE, name, customer)
-	filters = [
-		["Service Level Agreement", "document_type", "=", DOCTYPE],
-		["Service Level Agreement", "enabled", "=", 1],
-	]
-	or_filters = [["Service Level Agreement", "default_service_level_agreement", "=", 1]]
-	if customer:
-		engine = _engine()
-		entities = [
-			"",
-			customer,
-			*engine.get_customer_group(customer),
-			*engine.get_customer_territory(customer),
-		]
-		or_filters.append(["Service Level Agreement", "entity", "in", entities])
+	entities = ["", *_entities(customer)]
+	agreements = frappe.get_all(
+		AGREEMENT,
+		filters={"enabled": 1},
+		fields=["name", "default_service_level", "entity_type", "entity"],
+		order_by="modified desc",
+	)
 	return {
-		"priority": frappe.get_all("Service Level Priority", filters={"parent": name}, pluck="priority"),
-		"service_level_agreements": frappe.get_all(
-			"Service Level Agreement", filters=filters, or_filters=or_filters, pluck="name"
+		"priority": frappe.get_all(
+			"CRM Service Level Priority", filters={"parent": name, "parenttype": AGREEMENT}, pluck="priority"
 		),
+		"service_level_agreements": [
+			a.name
+			for a in agreements
+			if a.default_service_level or not a.entity_type or (a.entity or "") in entities
+		],
 	}
-
-
-def refresh_agreement_doctypes() -> None:
-	"""ERPNext caches which doctypes have an agreement (its validate hook skips the rest)."""
-	_engine().set_documents_with_active_service_level_agreement()
-	_engine().get_sla_doctypes.clear_cache()

@@ -1,41 +1,31 @@
-"""The default complaint agreement on ERPNext's Service Level Agreement engine, made
-once on install and removed on uninstall. It is a record the business edits (Support
-→ Service Level Agreement), so an existing one is never overwritten.
+"""The default complaint agreement, a CRM Service Level made once on install. It is a
+record the business edits (CRM Pack → CRM Service Level), so an existing one is never
+overwritten; its table goes with crm_pack's doctypes on uninstall.
 
-Support Settings is left as it is: its tracking switch is site-wide (ERPNext's Issue
-too), and complaints get the engine either way (interactions/sla_engine.py)."""
+The holidays come from ERPNext's Holiday List (Setup module, not the deprecated Support
+module): the default company's, else a calendar of weekends crm_pack makes and removes."""
 
 import datetime as dt
 
 import frappe
 from frappe import _
 
-from crm_pack.interactions import sla_engine
 from crm_pack.interactions.service_levels import SLA_NAME
 
 HOLIDAY_LIST = "CRM Pack Service Calendar"
 # priority: (response hours, resolution hours) — "reply within 24 hours", not "reply quickly"
 TARGETS = {"High": (4, 24), "Medium": (24, 72), "Low": (48, 120)}
 WORKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
-# marks the Issue Priorities crm_pack made (a set-up site has ERPNext's own), so uninstall
-# removes only those
-OWN_PRIORITY = "Added by CRM Pack for complaint service levels; removed when CRM Pack is uninstalled."
 
 
 def ensure_complaint_sla() -> str | None:
-	"""Creates the default complaint agreement once; an existing one is left as the business set it."""
-	if frappe.db.exists("Service Level Agreement", {"document_type": "Customer Interaction"}):
+	"""Creates the default complaint agreement once; existing ones are left as the business set them."""
+	if frappe.db.count("CRM Service Level"):
 		return None
-	for priority in TARGETS:
-		if not frappe.db.exists("Issue Priority", priority):
-			frappe.get_doc(
-				{"doctype": "Issue Priority", "name": priority, "description": OWN_PRIORITY}
-			).insert(ignore_permissions=True)
 	sla = frappe.get_doc(
 		{
-			"doctype": "Service Level Agreement",
-			"service_level": SLA_NAME,
-			"document_type": "Customer Interaction",
+			"doctype": "CRM Service Level",
+			"service_level_name": SLA_NAME,
 			"description": _("Response and resolution targets for customer complaints."),
 			"enabled": 1,
 			"default_priority": "Medium",
@@ -43,24 +33,17 @@ def ensure_complaint_sla() -> str | None:
 			"holiday_list": _holiday_list(),
 			"condition": 'doc.interaction_type == "Complaint"',
 			"priorities": [
-				{
-					"priority": priority,
-					"default_priority": int(priority == "Medium"),
-					"response_time": hours * 3600,
-					"resolution_time": resolution * 3600,
-				}
+				{"priority": priority, "response_time": hours * 3600, "resolution_time": resolution * 3600}
 				for priority, (hours, resolution) in TARGETS.items()
 			],
-			"support_and_resolution": [
+			"working_hours": [
 				{"workday": day, "start_time": "09:00:00", "end_time": "18:00:00"} for day in WORKDAYS
 			],
-			"sla_fulfilled_on": [{"status": "Resolved"}, {"status": "Closed"}],
-			"pause_sla_on": [{"status": "On Hold"}],
+			"fulfilled_on": [{"status": "Resolved"}, {"status": "Closed"}],
+			"pause_on": [{"status": "On Hold"}],
 		}
 	)
 	sla.insert(ignore_permissions=True)
-	# ERPNext caches which doctypes have an agreement; ours must be in that list at once.
-	sla_engine.refresh_agreement_doctypes()
 	return sla.name
 
 
@@ -89,22 +72,8 @@ def _holiday_list() -> str:
 
 
 def remove_complaint_sla() -> None:
-	"""Uninstall: the agreement and the fields ERPNext added to Customer Interaction go too."""
-	for name in frappe.get_all(
-		"Service Level Agreement", {"document_type": "Customer Interaction"}, pluck="name"
-	):
-		frappe.delete_doc(
-			"Service Level Agreement", name, ignore_permissions=True, force=True, delete_permanently=True
-		)
-	for name in frappe.get_all("Custom Field", {"dt": "Customer Interaction"}, pluck="name"):
-		frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True, delete_permanently=True)
+	"""Uninstall: the calendar crm_pack made (the agreements go with crm_pack's tables)."""
 	if frappe.db.exists("Holiday List", HOLIDAY_LIST):
 		frappe.delete_doc(
 			"Holiday List", HOLIDAY_LIST, ignore_permissions=True, force=True, delete_permanently=True
 		)
-	for name in frappe.get_all("Issue Priority", {"description": OWN_PRIORITY}, pluck="name"):
-		try:
-			frappe.delete_doc("Issue Priority", name, ignore_permissions=True, delete_permanently=True)
-		except frappe.LinkExistsError:
-			pass  # an Issue or another agreement uses it now: it is the business's
-	sla_engine.refresh_agreement_doctypes()

@@ -2,9 +2,9 @@
 
 crm_pack adds no custom fields to ERPNext doctypes: the CRM record is its own doctype
 linked by the Customer's name. Its roles ship as fixtures (crm_pack/fixtures), which
-frappe imports on install and migrate. What it creates in ERPNext's own records — the
-complaint Service Level Agreement and, when the company has none, a weekend holiday
-list — is made here once and removed by `uninstall`.
+frappe imports on install and migrate. Its default complaint service level (a CRM
+Service Level) is made here once; the one ERPNext record it may create — a weekend
+holiday list, when the company has none — is removed by `uninstall`.
 """
 
 import frappe
@@ -39,7 +39,7 @@ def ensure_desk_records() -> None:
 
 
 def ensure_complaint_sla() -> None:
-	"""The default complaint service level on ERPNext's SLA engine (also a patch)."""
+	"""The default complaint service level, crm_pack's own (also a patch)."""
 	from crm_pack.setup.complaint_agreement import ensure_complaint_sla as ensure
 
 	ensure()

@@ -83,13 +83,13 @@ def test_wrong_documents_are_refused_and_nothing_saved(case):
 
 
 def test_negative_service_level_targets_are_refused():
-	sla = frappe.get_doc("Service Level Agreement", complaint_sla())
+	sla = frappe.get_doc("CRM Service Level", complaint_sla())
 	before = [(p.priority, p.response_time) for p in sla.priorities]
 	sla.priorities[0].response_time = -3600
 	with pytest.raises(frappe.ValidationError, match="positive durations"):
 		sla.save()
 	assert [
-		(p.priority, p.response_time) for p in frappe.get_doc("Service Level Agreement", sla.name).priorities
+		(p.priority, p.response_time) for p in frappe.get_doc("CRM Service Level", sla.name).priorities
 	] == before
 
 

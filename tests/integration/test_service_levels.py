@@ -1,5 +1,5 @@
-"""Complaint service levels on ERPNext's SLA engine: clocks over weekends and holidays,
-breach marks."""
+"""Complaint service levels on crm_pack's own clock (CRM Service Level, sla_engine.py):
+clocks over weekends and holidays, pauses, breach marks."""
 
 import datetime as dt
 
@@ -14,10 +14,10 @@ FRIDAY_5PM = dt.datetime(2026, 11, 20, 17, 0)  # a Friday; support hours are 09:
 
 @pytest.fixture
 def holiday_list():
-	name = frappe.db.get_value("Service Level Agreement", complaint_sla(), "holiday_list")
+	name = frappe.db.get_value("CRM Service Level", complaint_sla(), "holiday_list")
 	yield name
 	frappe.clear_document_cache("Holiday List", name)
-	frappe.clear_cache(doctype="Service Level Agreement")
+	frappe.clear_document_cache("CRM Service Level", complaint_sla())
 
 
 def complaint(priority="High", **values):
@@ -106,10 +106,10 @@ def test_crm_managers_are_warned_before_and_told_at_breach():
 
 def test_targets_per_channel_with_a_second_agreement():
 	"""Channel-specific targets are a second agreement with a condition on the channel; the
-	general one excludes that channel (ERPNext takes the first agreement that matches)."""
-	general = frappe.get_doc("Service Level Agreement", complaint_sla())
+	general one excludes that channel (the first agreement that matches is taken)."""
+	general = frappe.get_doc("CRM Service Level", complaint_sla())
 	phone = frappe.copy_doc(general)
-	phone.service_level = "CRM Complaints by Phone"
+	phone.service_level_name = "CRM Complaints by Phone"
 	phone.condition = 'doc.interaction_type == "Complaint" and doc.channel == "Phone"'
 	for row in phone.priorities:
 		row.response_time, row.resolution_time = 3600, 8 * 3600  # 1 h / 8 h on the phone
@@ -124,4 +124,73 @@ def test_targets_per_channel_with_a_second_agreement():
 		assert by_email.service_level_agreement == general.name
 		assert by_email.response_by == dt.datetime(2026, 11, 23, 12, 0)
 	finally:
-		frappe.clear_cache(doctype="Service Level Agreement")
+		frappe.clear_document_cache("CRM Service Level", general.name)
+
+
+def test_time_on_hold_does_not_count():
+	doc = complaint("High")  # resolve by Wednesday 14:00 (24 working hours from Friday 17:00)
+	assert doc.sla_resolution_by == dt.datetime(2026, 11, 25, 14, 0)
+	respond(doc, "On Hold", dt.datetime(2026, 11, 23, 10, 0))
+	assert doc.first_responded_on == dt.datetime(2026, 11, 23, 10, 0)
+	assert doc.on_hold_since == dt.datetime(2026, 11, 23, 10, 0)
+	assert not doc.sla_resolution_by  # unknown while paused
+	respond(doc, "Open", dt.datetime(2026, 11, 23, 12, 30))
+	assert doc.total_hold_time == 2.5 * 3600
+	assert doc.sla_resolution_by == dt.datetime(2026, 11, 25, 16, 30)
+	respond(doc, "Resolved", dt.datetime(2026, 11, 25, 16, 0))
+	assert doc.agreement_status == "Fulfilled"
+
+
+def test_an_interaction_that_stops_being_a_complaint_loses_its_clock():
+	doc = complaint("High")
+	doc.interaction_type = "Inquiry"
+	doc.save()
+	assert not doc.service_level_agreement
+	assert not doc.response_by and not doc.sla_resolution_by and not doc.agreement_status
+
+
+def test_a_priority_the_agreement_lacks_gets_no_clock():
+	sla = frappe.get_doc("CRM Service Level", complaint_sla())
+	sla.priorities = [p for p in sla.priorities if p.priority != "Low"]
+	sla.save()
+	try:
+		assert not complaint("Low").service_level_agreement
+		assert complaint("High").service_level_agreement == sla.name
+	finally:
+		frappe.clear_document_cache("CRM Service Level", sla.name)
+
+
+def test_an_agreement_for_one_customer_comes_first():
+	general = frappe.get_doc("CRM Service Level", complaint_sla())
+	cust = factories.customer()
+	vip = frappe.copy_doc(general)
+	vip.service_level_name = "CRM Complaints VIP"
+	vip.entity_type, vip.entity = "Customer", cust
+	for row in vip.priorities:
+		row.response_time = 1800
+	vip.insert()
+	try:
+		assert complaint("High", customer=cust).service_level_agreement == vip.name
+		assert complaint("High").service_level_agreement == general.name
+	finally:
+		frappe.clear_document_cache("CRM Service Level", vip.name)
+
+
+def test_the_agreement_refuses_what_the_clock_cannot_count():
+	sla = frappe.get_doc("CRM Service Level", complaint_sla())
+	sla.working_hours[0].end_time = "08:00:00"
+	with pytest.raises(frappe.ValidationError, match="end after they start"):
+		sla.save()
+	sla.reload()
+	sla.default_priority = "High"
+	sla.priorities = [p for p in sla.priorities if p.priority != "High"]
+	with pytest.raises(frappe.ValidationError, match="default priority"):
+		sla.save()
+
+
+def test_the_form_offers_the_agreements_priorities():
+	from crm_pack.interactions.sla_engine import agreement_choices
+
+	choices = agreement_choices(complaint_sla(), factories.customer())
+	assert sorted(choices["priority"]) == ["High", "Low", "Medium"]
+	assert complaint_sla() in choices["service_level_agreements"]

@@ -117,3 +117,69 @@ def check_service_level_targets(priorities: list[tuple[int, str, float, float]])
 				)
 			)
 	return problems
+
+
+def check_service_level(
+	*,
+	priorities: list[tuple[int, str, float, float]],
+	default_priority: str | None,
+	days: list[tuple[int, str, float, float]],
+	for_resolution: bool = True,
+) -> list[Problem]:
+	"""A CRM Service Level: positive targets, each priority and workday once, the default
+	priority among the targets, and working hours that end after they start (the clock
+	counts only inside them). `days` are (row, workday, start seconds, end seconds)."""
+	problems = check_service_level_targets(priorities)
+	seen = set()
+	for idx, priority, response, resolution in priorities:
+		if priority in seen:
+			problems.append(
+				Problem(
+					"priorities",
+					_("Priority {0} is listed twice."),
+					(priority,),
+					row=(Label("Priorities"), idx),
+				)
+			)
+		seen.add(priority)
+		if for_resolution and response and resolution and response > resolution:
+			problems.append(
+				Problem(
+					"priorities",
+					_("Priority {0}: the first response cannot be due after the resolution."),
+					(priority,),
+					row=(Label("Priorities"), idx),
+				)
+			)
+	if default_priority and default_priority not in seen:
+		problems.append(
+			Problem(
+				"default_priority",
+				_("Add a target for the default priority {0}."),
+				(Label(default_priority),),
+			)
+		)
+	workdays = set()
+	for idx, workday, start, end in days:
+		if workday in workdays:
+			problems.append(
+				Problem(
+					"working_hours",
+					_("{0} is listed twice."),
+					(Label(workday),),
+					row=(Label("Working Hours"), idx),
+				)
+			)
+		workdays.add(workday)
+		if start is not None and end is not None and end <= start:
+			problems.append(
+				Problem(
+					"working_hours",
+					_("{0}: working hours must end after they start."),
+					(Label(workday),),
+					row=(Label("Working Hours"), idx),
+				)
+			)
+	if not days:
+		problems.append(Problem("working_hours", _("Add the working hours the targets count in.")))
+	return problems

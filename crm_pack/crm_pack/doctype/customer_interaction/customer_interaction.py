@@ -11,7 +11,6 @@ from crm_pack.utils.validation import throw_problems
 
 class CustomerInteraction(Document):
 	def validate(self):
-		sla_engine.remember(self)
 		throw_problems(
 			check_interaction(
 				interaction_datetime=get_datetime(self.interaction_datetime)
@@ -28,22 +27,18 @@ class CustomerInteraction(Document):
 		throw_problems(complaint_costs.fill(self))
 		collections.validate(self)
 		self.stamp_follow_up_done()
-		# ERPNext's SLA engine stamps the first response on a reply; for an interaction,
-		# leaving "Open" is that reply (the engine runs after this, on validate).
+		# the service-level clock stamps the first response on a reply; for an interaction,
+		# leaving "Open" is that reply (the clock runs in before_save, sla_engine.py)
 		before = self.get_doc_before_save()
 		if before and before.status == "Open" and self.status != "Open":
 			self.flags.on_first_reply = True
 			# interactions without an agreement get their first response stamped here, so the
 			# scorecard's response time covers every interaction, not just complaints
-			if (
-				not self.get("service_level_agreement")
-				and self.meta.has_field("first_responded_on")
-				and not self.get("first_responded_on")
-			):
+			if not self.get("service_level_agreement") and not self.get("first_responded_on"):
 				self.first_responded_on = now_datetime()
 
 	def before_save(self):
-		# after every validate hook, ERPNext's SLA engine's included (sla_engine.py)
+		# after every validate hook, so the clock sees the status and priority as saved
 		sla_engine.apply(self)
 
 	def stamp_follow_up_done(self):
