@@ -332,8 +332,4 @@ def send(
 
 def ledger_companies(customer: str) -> list[str]:
 	"""Companies with postings for the customer that the reader may see."""
-	return [
-		c
-		for c in customer_ledger.companies(customer)
-		if frappe.has_permission("Company", "read", c) or frappe.has_permission("Company", "select", c)
-	]
+	return [c for c in customer_ledger.companies(customer) if customer_ledger.may_see_company(c)]

@@ -26,6 +26,7 @@ from frappe.utils import cint, flt, getdate, nowdate
 
 from crm_pack import texts
 from crm_pack.credit_control.rules import worklist as rules
+from crm_pack.ledger import customer_ledger
 from crm_pack.ledger import queries as ledger_queries
 from crm_pack.utils.rendered_texts import renderer
 
@@ -55,7 +56,7 @@ def permitted_companies() -> list[str]:
 	return [
 		c
 		for c in frappe.get_all("Company", pluck="name", order_by="name")
-		if frappe.has_permission("Company", "read", c) or frappe.has_permission("Company", "select", c)
+		if customer_ledger.may_see_company(c)
 	]
 
 
