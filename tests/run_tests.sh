@@ -63,13 +63,16 @@ test_bench() {
 	# too. pdftotext (poppler-utils) lets the tests read the PDF's text back.
 	local tools="pdftotext:poppler-utils"
 	if [ "${CRM_PACK_VERSION_LABEL:-}" = v16 ]; then
-		tools+=" chromium:chromium fc-list:fonts-noto-cjk"
+		tools+=" chromium:chromium fonts:fonts-noto-cjk"
 	else
 		tools+=" wkhtmltopdf:wkhtmltopdf"
 	fi
 	for tool in $tools; do
-		[ "${tool%%:*}" = fc-list ] && { fc-list 2>/dev/null | grep -qi "noto.*cjk" && continue; }
-		[ "${tool%%:*}" != fc-list ] && command -v "${tool%%:*}" >/dev/null && continue
+		if [ "${tool%%:*}" = fonts ]; then
+			dpkg -s "${tool#*:}" >/dev/null 2>&1 && continue # the Chinese statements and screens
+		elif command -v "${tool%%:*}" >/dev/null; then
+			continue
+		fi
 		if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
 			log "installing Debian's ${tool#*:}"
 			apt-get install -y -qq "${tool#*:}" >/dev/null 2>&1 \
@@ -94,6 +97,13 @@ test_bench() {
 	if [ "${CRM_PACK_VERSION_LABEL:-}" = v16 ] && [ -x /usr/bin/chromium ] \
 		&& ! grep -q '"chromium_path"' "$bench/sites/common_site_config.json" 2>/dev/null; then
 		bench_cli set-config -g chromium_path /usr/bin/chromium >/dev/null || return 1
+	fi
+
+	# v16 reads frappe's and ERPNext's translations from compiled .mo files, which `bench
+	# build` makes; a bench built without it shows a Chinese user English desk words
+	if [ "${CRM_PACK_VERSION_LABEL:-}" = v16 ] && [ ! -d "$bench/sites/assets/locale" ]; then
+		log "compiling frappe's and ERPNext's translations (bench compile-po-to-mo)"
+		bench_cli compile-po-to-mo >/dev/null || return 1
 	fi
 
 	# --- the test site: created once, then migrated with this checkout ---

@@ -125,7 +125,10 @@ def _ping(port: int) -> bool:
 		return False
 
 
-@pytest.fixture(scope="session")
+# The server and the browser end with the browser tests (package scope): Playwright keeps an
+# event loop running in this thread while it lives, and the integration tests that follow
+# make PDFs through frappe v16's Chrome generator, which runs a loop of its own.
+@pytest.fixture(scope="package")
 def server(site_data):
 	ARTIFACTS.mkdir(exist_ok=True)
 	port = _free_port()
@@ -163,7 +166,7 @@ def server(site_data):
 # --- the browser -------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(server):
 	try:
 		from playwright.sync_api import sync_playwright

@@ -60,7 +60,9 @@ def card_counts() -> dict[str, int]:
 		for card in ("A Customers without Owner", "Customers at Churn Risk"):
 			doc = frappe.get_doc("Number Card", card)
 			counts[card] = frappe.get_list(
-				doc.document_type, filters=frappe.parse_json(doc.filters_json), fields=[compat.aggregate("count", "name", "n")]
+				doc.document_type,
+				filters=frappe.parse_json(doc.filters_json),
+				fields=[compat.aggregate("count", "name", "n")],
 			)[0].n
 		counts["Overdue Follow-ups"] = dashboard.overdue_follow_ups()["value"]
 		counts["SLA Breaches This Week"] = dashboard.sla_breaches_this_week()["value"]
