@@ -69,12 +69,13 @@ def rolled_back_by_server(error: Exception) -> bool:
 
 
 def _snapshot_isolation_on() -> bool:
-	"""Whether this server can lock by snapshot (MariaDB >= 11.8, where it is on by default;
-	older servers do not have the variable). Asked once per server and process."""
+	"""Whether this server locks by snapshot (MariaDB 11.8 and later default it on). Asked once
+	per server and process."""
 	key = (frappe.conf.db_host, frappe.conf.db_port, frappe.conf.db_name)
 	if key not in _snapshot_isolation:
 		rows = frappe.db.sql("show session variables like 'innodb_snapshot_isolation'")
-		_snapshot_isolation[key] = bool(rows)
+		# 10.11 has the variable too since 10.11.10, off by default
+		_snapshot_isolation[key] = bool(rows) and str(rows[0][1]).upper() in ("ON", "1")
 	return _snapshot_isolation[key]
 
 
