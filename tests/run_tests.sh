@@ -251,24 +251,27 @@ summary_of() { # the last pytest summary line of a log
 	grep -E '^=* ?[0-9]+ (passed|failed|errors?).* in [0-9.]+s' "$1" | tail -1 | sed -E 's/^=+ //; s/ =+$//'
 }
 
+test_version() { # version, runner, arguments: the run's output also goes to a log for the summary
+	local v=$1 runner=$2
+	shift 2
+	any_bench=1
+	# not a pipeline: the runner stays in this shell, so `started` and `mounted` reach the cleanup
+	"$runner" "$@" > >(tee "/tmp/crm_pack_tests_$v.log") 2>&1
+	outcome[$v]=$?
+	wait $! 2>/dev/null
+}
+
 v15_bench=${CRM_PACK_BENCH:-$HOME/frappe-bench}
 if [ -x "$v15_bench/env/bin/python" ] && [ -d "$v15_bench/apps/frappe" ]; then
-	any_bench=1
 	log "v15: bench $v15_bench"
-	# not a pipeline: run_v15 stays in this shell, so `started` reaches the cleanup
-	run_v15 "$@" > >(tee /tmp/crm_pack_tests_v15.log) 2>&1
-	outcome[v15]=$?
-	wait $! 2>/dev/null
+	test_version v15 run_v15 "$@"
 else
 	log "v15: no Frappe bench at $v15_bench (set CRM_PACK_BENCH): not tested on v15"
 fi
 
 if [ "$v16_root" != none ] && [ -f "$v16_root$v16_bench/env/pyvenv.cfg" ] && [ -d "$v16_root$v16_bench/apps/frappe" ]; then
-	any_bench=1
 	log "v16: bench $v16_bench in the chroot $v16_root"
-	run_v16 "$@" > >(tee /tmp/crm_pack_tests_v16.log) 2>&1
-	outcome[v16]=$?
-	wait $! 2>/dev/null
+	test_version v16 run_v16 "$@"
 else
 	log "v16: no Frappe v16 bench in $v16_root (set CRM_PACK_V16_ROOT): not tested on v16"
 fi
