@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from functools import cache
+from functools import cache, lru_cache
 
 import frappe
 from frappe.utils import getdate, now_datetime, today
@@ -223,6 +223,9 @@ def _store_headers(updates: dict[str, dict]) -> None:
 		frappe.db.sql(_update_sql(), {**values, "name": name})
 
 
+BALANCE_COLUMNS = ("name", "parent", "parenttype", "parentfield", "idx", "creation", "modified")
+
+
 def _write_balances(balances: dict[str, list[tuple]], vanished: list[str], now) -> None:
 	bal = frappe.qb.DocType(BALANCE_DOCTYPE)
 	if vanished:
@@ -235,15 +238,34 @@ def _write_balances(balances: dict[str, list[tuple]], vanished: list[str], now) 
 			.where(bal.name.notin(keep))
 			.run()
 		)
-	query = frappe.qb.into(bal).columns(
-		"name", "parent", "parenttype", "parentfield", "idx", "creation", "modified", *BALANCE_FIELDS
-	)
-	for parent, rows in balances.items():
-		for idx, row in enumerate(rows, start=1):
-			query = query.insert(
-				row_name(parent, row[0]), parent, "CRM Customer", "company_balances", idx, now, now, *row
-			)
-	if any(balances.values()):
-		for f in ("idx", "modified", *BALANCE_FIELDS):
-			query = query.on_duplicate_key_update(bal[f], Values(bal[f]))
-		query.run()
+	values = [
+		value
+		for parent, rows in balances.items()
+		for idx, row in enumerate(rows, start=1)
+		for value in (
+			row_name(parent, row[0]),
+			parent,
+			"CRM Customer",
+			"company_balances",
+			idx,
+			now,
+			now,
+			*row,
+		)
+	]
+	if values:
+		frappe.db.sql(_upsert_sql(len(values) // (len(BALANCE_COLUMNS) + len(BALANCE_FIELDS))), values)
+
+
+@lru_cache(maxsize=64)
+def _upsert_sql(rows: int) -> str:
+	"""The upsert of `rows` balance rows, built once per row count and process: a submit
+	writes one or two, and building it with frappe.qb each time cost more than running it."""
+	bal = frappe.qb.DocType(BALANCE_DOCTYPE)
+	columns = (*BALANCE_COLUMNS, *BALANCE_FIELDS)
+	query = frappe.qb.into(bal).columns(*columns)
+	for _ in range(rows):
+		query = query.insert(*[Parameter("%s")] * len(columns))
+	for f in ("idx", "modified", *BALANCE_FIELDS):
+		query = query.on_duplicate_key_update(bal[f], Values(bal[f]))
+	return query.get_sql()
