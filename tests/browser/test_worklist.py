@@ -85,3 +85,44 @@ def test_collector_chases_from_the_worklist_and_logs_a_call(desk, worklist_data)
 	expect(page.locator(".crm-360").get_by_text("Late Orders", exact=True)).to_be_visible()
 	expect(page.get_by_role("button", name="Log Call")).to_be_visible()
 	desk.shot("customer-payment-behaviour")
+
+
+ACCOUNTS_USER = "browser.accounts@crm-pack.test"  # Accounts User only
+
+
+def test_an_accounts_user_works_through_the_worklist_a_customer_and_a_complaint(
+	desk, site_data, worklist_data
+):
+	"""An accountant with no other role: the workspace, the worklist, a CRM Customer and a
+	complaint open without a permission error or any error dialog (v16 once answered None from
+	crm_pack's permission hooks as "no")."""
+	page = desk.page
+	desk.login(ACCOUNTS_USER)
+	error_dialog = page.locator(".modal.show .msgprint")
+
+	desk.goto("crm-pack")
+	expect(widget(page, "Customers to Chase Today").locator(".number")).to_be_visible()
+	page.wait_for_timeout(1000)  # cards and charts ask the server after the page
+	expect(error_dialog).to_have_count(0)
+
+	desk.goto("query-report/Collections Worklist")
+	mine = page.locator('input[data-fieldname="my_customers"]')
+	if mine.is_checked():
+		mine.uncheck()  # an accountant owns no customers: everyone's overdue
+		desk.wait_idle()
+	row = page.locator(".dt-scrollable .dt-row").filter(has_text=worklist_data.customer)
+	expect(row).to_contain_text(f"{worklist_data.amount:,.2f}")
+	expect(error_dialog).to_have_count(0)
+	desk.shot("accounts-user-worklist")
+
+	desk.goto(f"crm-customer/{worklist_data.customer}")
+	expect(page.locator(".crm-360")).to_be_visible()
+	expect(error_dialog).to_have_count(0)
+
+	desk.goto(f"customer-interaction/{site_data.complaint}")
+	expect(page.locator('.frappe-control[data-fieldname="interaction_type"] select')).to_have_value(
+		"Complaint"
+	)
+	expect(error_dialog).to_have_count(0)
+	assert not page.get_by_text("Not permitted").count()
+	desk.shot("accounts-user-complaint")
