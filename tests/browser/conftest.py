@@ -42,6 +42,7 @@ def _desk() -> str:
 
 	return get_absolute_url("ToDo", "x").split("/")[1]
 
+
 USERS = {
 	"browser.crm@crm-pack.test": ["CRM User"],
 	"browser.accounts@crm-pack.test": ["Accounts User"],
