@@ -159,8 +159,8 @@ fi
 # ---------------------------------------------------------------------------------------
 # v15 on this host
 # ---------------------------------------------------------------------------------------
-run_v15() {
-	local bench=${CRM_PACK_BENCH:-$HOME/frappe-bench} site=${CRM_PACK_SITE:-crm-test.localhost}
+v15_services() {
+	local bench=${CRM_PACK_BENCH:-$HOME/frappe-bench}
 	local db_pw=${CRM_PACK_DB_ROOT_PASSWORD:-root}
 	if ! mysqladmin -uroot -p"$db_pw" -h127.0.0.1 ping >/dev/null 2>&1; then
 		if [ -x /etc/init.d/mariadb ] || command -v mysqld_safe >/dev/null; then
@@ -184,6 +184,10 @@ run_v15() {
 			started+=("redis:$port")
 		fi
 	done
+}
+
+run_v15() {
+	local bench=${CRM_PACK_BENCH:-$HOME/frappe-bench} site=${CRM_PACK_SITE:-crm-test.localhost}
 	(CRM_PACK_VERSION_LABEL=v15 test_bench "$bench" "$site" 3306 "$@")
 }
 
@@ -209,7 +213,7 @@ mount_once() { # what, where, options…
 	mkdir -p "$where" && mount "$@" "$what" "$where" && mounted+=("$where")
 }
 
-run_v16() {
+v16_services() {
 	local hb="$v16_root$v16_bench"
 	mount_once proc "$v16_root/proc" -t proc || return 1
 	if ! mountpoint -q "$v16_root/dev"; then
@@ -239,6 +243,9 @@ run_v16() {
 	done
 	# frappe.utils.pdf opens ../logs/cssutils.log relative to the working folder at import
 	mkdir -p "$v16_root/mnt/logs"
+}
+
+run_v16() {
 	in_v16 CRM_PACK_IN_CHROOT=1 CRM_PACK_VERSION_LABEL=v16 CRM_PACK_BENCH="$v16_bench" \
 		CRM_PACK_SITE="$v16_site" CRM_PACK_DB_PORT=3317 \
 		bash "$V16_MOUNT/tests/run_tests.sh" "$@"
@@ -247,15 +254,23 @@ run_v16() {
 # ---------------------------------------------------------------------------------------
 declare -A outcome
 any_bench=0
+rm -f /tmp/crm_pack_tests_v15.log /tmp/crm_pack_tests_v16.log # never an earlier run's summary
 summary_of() { # the last pytest summary line of a log
-	grep -E '^=* ?[0-9]+ (passed|failed|errors?).* in [0-9.]+s' "$1" | tail -1 | sed -E 's/^=+ //; s/ =+$//'
+	[ -f "$1" ] && grep -E '^=* ?[0-9]+ (passed|failed|errors?).* in [0-9.]+s' "$1" | tail -1 | sed -E 's/^=+ //; s/ =+$//'
 }
 
-test_version() { # version, runner, arguments: the run's output also goes to a log for the summary
-	local v=$1 runner=$2
-	shift 2
+test_version() { # version, services, runner, arguments
+	local v=$1 services=$2 runner=$3
+	shift 3
 	any_bench=1
-	# not a pipeline: the runner stays in this shell, so `started` and `mounted` reach the cleanup
+	# Services start here, in this shell and outside the log's pipe: a daemon started inside
+	# it would hold the pipe open and tee would never end. Not a pipeline either, so
+	# `started` and `mounted` reach the cleanup.
+	if ! "$services"; then
+		log "$v: the bench's services did not start"
+		outcome[$v]=1
+		return
+	fi
 	"$runner" "$@" > >(tee "/tmp/crm_pack_tests_$v.log") 2>&1
 	outcome[$v]=$?
 	wait $! 2>/dev/null
@@ -264,14 +279,14 @@ test_version() { # version, runner, arguments: the run's output also goes to a l
 v15_bench=${CRM_PACK_BENCH:-$HOME/frappe-bench}
 if [ -x "$v15_bench/env/bin/python" ] && [ -d "$v15_bench/apps/frappe" ]; then
 	log "v15: bench $v15_bench"
-	test_version v15 run_v15 "$@"
+	test_version v15 v15_services run_v15 "$@"
 else
 	log "v15: no Frappe bench at $v15_bench (set CRM_PACK_BENCH): not tested on v15"
 fi
 
 if [ "$v16_root" != none ] && [ -f "$v16_root$v16_bench/env/pyvenv.cfg" ] && [ -d "$v16_root$v16_bench/apps/frappe" ]; then
 	log "v16: bench $v16_bench in the chroot $v16_root"
-	test_version v16 run_v16 "$@"
+	test_version v16 v16_services run_v16 "$@"
 else
 	log "v16: no Frappe v16 bench in $v16_root (set CRM_PACK_V16_ROOT): not tested on v16"
 fi
