@@ -69,6 +69,18 @@ def touch(customers: Iterable[str | None], doc=None, *, analytics: bool = True) 
 		pending.source = (doc.doctype, doc.name)
 
 
+def renamed(old: str, new: str) -> None:
+	"""A customer renamed (or merged into another) after this transaction touched it: its
+	refresh before the commit is for the name it now has."""
+	pending = getattr(frappe.local, _LOCAL_KEY, None)
+	if pending is None:
+		return
+	for names in (pending.ledger, pending.analytics):
+		if old in names:
+			names.discard(old)
+			names.add(new)
+
+
 def flush() -> None:
 	"""Refresh every customer this transaction touched (frappe.db.before_commit). Tests
 	call it to see what the commit would store, without committing."""

@@ -39,6 +39,7 @@ def _credit_limits_changed(doc) -> bool:
 def after_rename(doc, method=None, old: str | None = None, new: str | None = None, merge: bool = False):
 	with never_blocks("crm_pack: CRM Customer did not follow the rename", doc):
 		customer_records.follow_rename(old, new, merge)
+	events.renamed(old, new)
 	if merge:
 		# The surviving customer now owns the merged customer's orders, invoices and payments.
 		events.touch([new], doc)

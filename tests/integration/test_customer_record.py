@@ -112,3 +112,25 @@ def test_crm_record_cannot_be_deleted_while_its_customer_exists():
 	with pytest.raises(frappe.ValidationError, match="delete the Customer"):
 		frappe.delete_doc("CRM Customer", name)
 	assert frappe.db.exists("CRM Customer", name)
+
+
+def test_an_invoice_and_a_rename_in_one_transaction_leave_the_renamed_customers_figures_right():
+	"""The invoice's before-commit refresh follows the customer to its new name (it looked for
+	the old one, and the renamed customer's figures stayed at zero)."""
+	old = factories.customer()
+	invoice = frappe.get_doc(
+		{
+			"doctype": "Sales Invoice",
+			"company": factories.company(),
+			"customer": old,
+			"items": [{"item_code": factories.ITEM, "qty": 1, "rate": 250}],
+		}
+	).insert()
+	invoice.submit()  # not settled: the rename comes before this transaction commits
+	new = f"{old} Renamed"
+	frappe.rename_doc("Customer", old, new, force=True)
+
+	books.settle()
+	expected = books.expected(new, factories.company())
+	assert expected["outstanding_amount"] == 250
+	assert books.stored(new) == expected
