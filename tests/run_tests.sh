@@ -143,6 +143,21 @@ print(1 if conf.get("allow_tests") else 0)' "$site")
 	bench_cli --site "$site" migrate --skip-search-index >/tmp/crm_pack_migrate.log 2>&1 || {
 		tail -40 /tmp/crm_pack_migrate.log; return 1; }
 
+	# The suite's jobs go to a Redis database of their own on the bench's queue server
+	# (frappe reads FRAPPE_REDIS_QUEUE before its config), so the workers a developer's bench
+	# runs on the shared queues never take the jobs a test queued and then looks for; the
+	# worker test starts its own worker on that database.
+	local queue_url
+	queue_url=$(cd "$bench/sites" && "$py" -c '
+import json, sys, urllib.parse
+url = json.load(open("common_site_config.json")).get("redis_queue")
+if url:
+	print(url, urllib.parse.urlsplit(url)._replace(path="/" + sys.argv[1]).geturl())' "${CRM_PACK_TEST_QUEUE_DB:-1}")
+	if [ -n "$queue_url" ]; then
+		export FRAPPE_REDIS_QUEUE="${queue_url#* }"
+		log "the suite's jobs go to $FRAPPE_REDIS_QUEUE; the bench's workers serve ${queue_url%% *}"
+	fi
+
 	local rc
 	(cd "$repo" && run_pytest "$py" -p no:cacheprovider "${targets[@]}" "$@")
 	rc=$?

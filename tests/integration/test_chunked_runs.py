@@ -2,9 +2,10 @@
 figures as one run, each chunk queued once, a failing chunk retried then logged while
 the others keep their work.
 
-The jobs go to the real queue; no worker runs on the shared Redis, so each test takes
-this site's crm_pack jobs off the long queue and runs them in-process the way a worker
-does (frappe's execute_job), until none is left. Chunks commit, so the data here is
+The jobs go to the real queue, on the suite's own Redis database (tests/run_tests.sh sets
+FRAPPE_REDIS_QUEUE), which the bench's workers do not serve; each test takes this site's
+crm_pack jobs off the long queue and runs them in-process the way a worker does (frappe's
+execute_job), until none is left. Chunks commit, so the data here is
 committed (unique customers, as in test_ledger_worker.py)."""
 
 import frappe
