@@ -18,6 +18,14 @@ class Label(str):
 
 
 @dataclass(frozen=True)
+class Money:
+	"""An amount the caller shows as money, in its currency and the reader's number format."""
+
+	amount: float
+	currency: str | None = None
+
+
+@dataclass(frozen=True)
 class Problem:
 	fieldname: str
 	message: str

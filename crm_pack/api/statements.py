@@ -70,9 +70,10 @@ def send_statement(
 	result = statements.send(customer, company, recipient, from_date, to_date)
 	return {
 		**result,
-		"message": _("Statement of account sent to {0} and logged on the customer's timeline.").format(
-			recipient
-		),
+		# frappe.sendmail queues it; the scheduler's email run sends it
+		"message": _(
+			"Statement of account queued for {0} (it leaves with the next run of the email queue) and logged on the customer's timeline."
+		).format(recipient),
 	}
 
 

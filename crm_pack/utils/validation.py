@@ -4,15 +4,18 @@ import datetime as dt
 
 import frappe
 from frappe import _
-from frappe.utils import format_datetime, formatdate
+from frappe.utils import fmt_money, format_datetime, formatdate
 
-from crm_pack.problems import Label, Problem
+from crm_pack.problems import Label, Money, Problem
 
 
 def _shown(arg):
-	"""A rule's argument as the desk shows it: labels translated, dates in the user's format."""
+	"""A rule's argument as the desk shows it: labels translated, money and dates in the user's
+	format."""
 	if isinstance(arg, Label):
 		return _(arg)
+	if isinstance(arg, Money):
+		return fmt_money(arg.amount, currency=arg.currency)
 	if isinstance(arg, dt.datetime):
 		return format_datetime(arg)
 	if isinstance(arg, dt.date):

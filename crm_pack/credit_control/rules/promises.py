@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from crm_pack.problems import Label, Problem, _
+from crm_pack.problems import Label, Money, Problem, _
 
 ZERO = 0.005
 OPEN, KEPT, BROKEN = "Open", "Kept", "Broken"
@@ -61,8 +61,8 @@ def check_promise(
 		problems.append(
 			Problem(
 				"promised_amount",
-				_("The promised amount {0} is more than the {1} still open ({2} {3}): promise at most that."),
-				(round(amount, 2), Label(what), round(limit, 2), currency or ""),
+				_("The promised amount {0} is more than {1} still open ({2}): promise at most that."),
+				(Money(amount, currency), Label(what), Money(limit, currency)),
 			)
 		)
 	return problems
