@@ -89,11 +89,11 @@ def flush() -> None:
 	if pending is None or not pending.ledger:
 		return
 	customers = sorted(pending.ledger)
-	try:
-		with compat.locks_read_latest():
+	# one guard for the refresh and for marking what it could not write
+	with compat.locks_read_latest():
+		try:
 			refresh.refresh_in_transaction(customers, analytics=pending.analytics)
-	except Exception as e:
-		with compat.locks_read_latest():
+		except Exception as e:
 			_recover(e, customers, pending)
 
 

@@ -254,7 +254,7 @@ def _write_balances(balances: dict[str, list[tuple]], vanished: list[str], now) 
 		)
 	]
 	if values:
-		frappe.db.sql(_upsert_sql(len(values) // (len(BALANCE_COLUMNS) + len(BALANCE_FIELDS))), values)
+		frappe.db.sql(_upsert_sql(sum(len(rows) for rows in balances.values())), values)
 
 
 @lru_cache(maxsize=64)
