@@ -263,3 +263,28 @@ def pytest_sessionstart(session):
 		ARTIFACTS.mkdir(exist_ok=True)
 		for png in ARTIFACTS.glob("*.png"):
 			png.unlink()
+
+
+# --- reading long reports ----------------------------------------------------------
+
+
+def col_index(page, column: str) -> str:
+	from playwright.sync_api import expect
+
+	header = page.locator(".dt-row-header .dt-cell--header", has_text=column).first
+	expect(header).to_be_visible()
+	return header.get_attribute("data-col-index")
+
+
+def report_cell(page, customer: str, column: str):
+	"""The cell under `column` in the report row of `customer`, found as a user would on a
+	long report (frappe's datatable renders only the visible rows): typed into the
+	datatable's filter under the Customer column."""
+	from playwright.sync_api import expect
+
+	search = page.locator(f'.dt-row-filter .dt-cell[data-col-index="{col_index(page, "Customer")}"] input')
+	search.fill(customer)
+	search.press("End")  # the datatable filters on a key press
+	row = page.locator(".dt-scrollable .dt-row", has_text=customer).first
+	expect(row).to_be_visible()
+	return row.locator(f'.dt-cell[data-col-index="{col_index(page, column)}"]')

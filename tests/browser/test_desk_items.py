@@ -11,6 +11,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import col_index, report_cell
+
 
 @contextlib.contextmanager
 def on_site():
@@ -250,23 +252,6 @@ def first_bought_today(site_data):
 			for n in (name, regular)
 		}
 		return name, regular, levels
-
-
-def col_index(page, column: str) -> str:
-	header = page.locator(".dt-row-header .dt-cell--header", has_text=column).first
-	expect(header).to_be_visible()
-	return header.get_attribute("data-col-index")
-
-
-def report_cell(page, customer: str, column: str):
-	"""The cell under `column` in the report row of `customer`, found as a user would on a
-	long report: typed into the datatable's filter under the Customer column."""
-	search = page.locator(f'.dt-row-filter .dt-cell[data-col-index="{col_index(page, "Customer")}"] input')
-	search.fill(customer)
-	search.press("End")  # the datatable filters on a key press
-	row = page.locator(".dt-scrollable .dt-row", has_text=customer).first
-	expect(row).to_be_visible()
-	return row.locator(f'.dt-cell[data-col-index="{col_index(page, column)}"]')
 
 
 def test_rfm_and_churn_agree_on_a_new_customer(desk, site_data, first_bought_today):

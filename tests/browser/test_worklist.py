@@ -6,8 +6,7 @@ import types
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESK, SITE, SITES_PATH
-from tests.browser.test_desk_items import report_cell
+from tests.browser.conftest import DESK, SITE, SITES_PATH, report_cell
 
 COLLECTOR = "browser.sales@crm-pack.test"  # CRM User + Sales User: reads the company's books
 OVERDUE_RATE = 987.65
