@@ -212,7 +212,8 @@ run_v15() {
 v16_root=${CRM_PACK_V16_ROOT:-/opt/frappe-v16-root}
 v16_bench=${CRM_PACK_V16_BENCH:-/opt/v16}
 v16_site=${CRM_PACK_V16_SITE:-v16.localhost}
-V16_MOUNT=/mnt/crm_pack_under_test
+# Several checkouts (worktrees) may run at once: each gets its own mount point and logs
+V16_MOUNT=${CRM_PACK_V16_MOUNT:-/mnt/crm_pack_under_test}
 
 in_v16() {
 	chroot "$v16_root" /usr/bin/env -i \
@@ -269,7 +270,8 @@ run_v16() {
 # ---------------------------------------------------------------------------------------
 declare -A outcome
 any_bench=0
-rm -f /tmp/crm_pack_tests_v15.log /tmp/crm_pack_tests_v16.log # never an earlier run's summary
+logs=${CRM_PACK_LOG_PREFIX:-/tmp/crm_pack_tests}
+rm -f "${logs}_v15.log" "${logs}_v16.log" # never an earlier run's summary
 summary_of() { # the last pytest summary line of a log
 	[ -f "$1" ] && grep -E '^=* ?[0-9]+ (passed|failed|errors?).* in [0-9.]+s' "$1" | tail -1 | sed -E 's/^=+ //; s/ =+$//'
 }
@@ -286,7 +288,7 @@ test_version() { # version, services, runner, arguments
 		outcome[$v]=1
 		return
 	fi
-	"$runner" "$@" > >(tee "/tmp/crm_pack_tests_$v.log") 2>&1
+	"$runner" "$@" > >(tee "${logs}_$v.log") 2>&1
 	outcome[$v]=$?
 	wait $! 2>/dev/null
 }
@@ -316,7 +318,7 @@ fi
 rc=0 passed=0 failed=0
 for v in v15 v16; do
 	[ -n "${outcome[$v]+x}" ] || continue
-	line=$(summary_of "/tmp/crm_pack_tests_$v.log")
+	line=$(summary_of "${logs}_$v.log")
 	log "$v: ${line:-no pytest summary} (exit ${outcome[$v]})"
 	[ "${outcome[$v]}" = 0 ] || rc=1
 	p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+'); f=$(grep -oE '[0-9]+ (failed|errors?)' <<<"$line" | awk '{n += $1} END {print n + 0}')
