@@ -89,6 +89,7 @@ doc_events = {
 		"on_update_after_submit": "crm_pack.overrides.journal_entry.on_update_after_submit",
 	},
 	"Unreconcile Payment": {
+		"before_submit": "crm_pack.overrides.unreconcile_payment.before_submit",
 		"on_submit": "crm_pack.overrides.unreconcile_payment.on_submit",
 	},
 	# every posting for a customer, whatever posted it (reconciliation, reposts, revaluation)
@@ -96,6 +97,7 @@ doc_events = {
 		"on_submit": "crm_pack.overrides.gl_entry.on_submit",
 	},
 	"Payment Ledger Entry": {
+		"after_insert": "crm_pack.overrides.payment_ledger_entry.after_insert",
 		"on_submit": "crm_pack.overrides.payment_ledger_entry.on_submit",
 	},
 	"Communication": {
