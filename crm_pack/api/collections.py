@@ -167,3 +167,26 @@ def run_follow_ups_now() -> dict:
 		enqueue_after_commit=True,
 	)
 	return {"queued": True, "message": _("Payment follow-ups queued.")}
+
+
+@frappe.whitelist()
+def dunning_types(
+	doctype: str, txt: str, searchfield: str, start: int, page_len: int, filters=None, **kwargs
+):
+	"""The Dunning Types a level may name, for whoever sets collections up (CRM Pack
+	Settings' writers: CRM Manager, Accounts Manager), who need not hold any right on
+	ERPNext's Dunning Type: picking one is part of setting the levels, not of managing
+	Dunning Types."""
+	if not frappe.has_permission("CRM Pack Settings", "write"):
+		frappe.throw(_("Only those who set up CRM Pack may choose a Dunning Type."), frappe.PermissionError)
+	dt = frappe.qb.DocType("Dunning Type")
+	return (
+		frappe.qb.from_(dt)
+		.select(dt.name, dt.company)
+		.where(dt.name.like(f"%{txt or ''}%"))
+		.orderby(dt.is_default, order=frappe.qb.desc)
+		.orderby(dt.name)
+		.limit(int(page_len or 20))
+		.offset(int(start or 0))
+		.run()
+	)

@@ -11,6 +11,7 @@ USERS = {
 	"crm.sales@crm-pack.test": ["CRM User", "Sales User"],
 	"impl.manager@crm-pack.test": ["Implementation Manager"],
 	"accounts.user@crm-pack.test": ["Accounts User"],
+	"accounts.manager@crm-pack.test": ["Accounts Manager"],
 	"sales.only@crm-pack.test": ["Sales User"],
 }
 
