@@ -148,6 +148,16 @@ def customers_to_chase(filters: str | dict | list | None = None) -> dict:
 	}
 
 
+@frappe.whitelist()
+def worklist_defaults() -> dict:
+	"""The worklist's first filters for the reader (see credit_control.worklist.default_filters)."""
+	if not frappe.has_permission("CRM Customer", "read"):
+		frappe.throw(
+			_("You are not permitted to read {0}.").format(_("CRM Customer")), frappe.PermissionError
+		)
+	return worklist.default_filters()
+
+
 @frappe.whitelist(methods=["POST"])
 def run_follow_ups_now() -> dict:
 	"""Queue today's payment follow-up run (the daily job, at once). Safe to repeat: a

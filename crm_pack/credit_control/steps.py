@@ -30,13 +30,28 @@ CHANNEL_LABEL = {
 }
 
 
-def collector_of(state: dict, settings) -> str:
-	return (
-		state.get("collector")
-		or settings.default_collector
-		or state.get("relationship_owner")
-		or "Administrator"
+def collector_of(customer: str, state: dict, settings) -> str | None:
+	"""Who does the step: the customer's collector, the Default Collector, the relationship
+	owner, then ERPNext's Account Manager on the Customer; the first who can sign in to
+	the desk. Nobody reads Administrator's tasks, so nobody is better: the step is still
+	logged, shows on the worklist without a collector, and the worklist says so."""
+	candidates = [
+		state.get("collector"),
+		settings.default_collector,
+		state.get("relationship_owner"),
+		frappe.db.get_value("Customer", customer, "account_manager"),
+	]
+	candidates = [c for c in candidates if c and c not in ("Administrator", "Guest")]
+	if not candidates:
+		return None
+	active = set(
+		frappe.get_all(
+			"User",
+			filters={"name": ("in", candidates), "enabled": 1, "user_type": "System User"},
+			pluck="name",
+		)
 	)
+	return next((c for c in candidates if c in active), None)
 
 
 def take_step(
@@ -49,7 +64,7 @@ def take_step(
 	on_date: dt.date,
 ) -> str:
 	"""Takes the level's step for the company; returns the Payment Reminder's name."""
-	collector = collector_of(state, settings)
+	collector = collector_of(customer, state, settings)
 	invoices = [v for v in row.invoices if v.voucher_type == "Sales Invoice" and v.amount > 0]
 	dunnings = make_dunnings(customer, row.company, level, [v.voucher_no for v in invoices], on_date)
 	email = contact_email(customer) if level.channel == "Email" else None
@@ -71,7 +86,7 @@ def take_step(
 			"direction": "Outbound",
 			"interaction_type": "Payment Reminder",
 			"status": "Replied" if channel == "Email" else "Open",
-			"handled_by": collector,
+			"handled_by": collector or "",  # not the default (whoever runs the job): nobody
 			"subject": subject[:140],
 			"company": row.company,
 			"currency": currency,

@@ -215,7 +215,14 @@ def count_customers(filters: dict | None = None) -> int:
 
 
 def default_filters() -> dict:
-	return {"my_customers": 0 if is_manager() else 1}
+	"""Where the reader's worklist opens: their own customers when they collect or own any
+	that is overdue; everyone's for managers, and for a collector nobody has assigned
+	customers to yet (an empty "my" list would say nobody is overdue when many are)."""
+	if is_manager():
+		return {"my_customers": 0}
+	companies = permitted_companies()
+	mine = companies and _customers(frappe._dict(my_customers=1), companies, amount="overdue_amount")
+	return {"my_customers": 1 if mine else 0}
 
 
 def per_company(rows_: list[dict]) -> dict[str, float]:
@@ -223,3 +230,21 @@ def per_company(rows_: list[dict]) -> dict[str, float]:
 	for r in rows_:
 		totals[r["company"]] += r["overdue_amount"]
 	return dict(totals)
+
+
+def unassigned_steps(customers: list[str]) -> int:
+	"""Calls, visits and letters the daily run logged with nobody to do them (no collector,
+	Default Collector, owner or Account Manager who can sign in): counted where the
+	collectors look, not left as an Error Log."""
+	if not customers:
+		return 0
+	ci = frappe.qb.DocType("Customer Interaction")
+	return (
+		frappe.qb.from_(ci)
+		.select(Count("*"))
+		.where(ci.customer.isin(customers))
+		.where(ci.interaction_type == "Payment Reminder")
+		.where(ci.follow_up_date.isnotnull() & (ci.follow_up_done == 0))
+		.where(ci.handled_by.isnull() | (ci.handled_by == ""))
+		.run()[0][0]
+	)

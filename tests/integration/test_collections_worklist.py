@@ -413,6 +413,20 @@ def test_number_card_counts_the_readers_customers(overdue_customers):
 	assert collections.customers_to_chase()["value"] == worklist_reads.count_customers({})
 
 
+def test_a_collector_nobody_assigned_customers_to_starts_with_everyones_overdue(overdue_customers):
+	"""The collector's first view: an "only mine" list would say nobody is overdue."""
+	frappe.set_user("accounts.user@crm-pack.test")
+	assert collections.worklist_defaults() == {"my_customers": 0}
+	card = collections.customers_to_chase()
+	assert card["route_options"] == {"my_customers": 0}
+	assert card["value"] == worklist_reads.count_customers({}) >= 2
+	frappe.set_user("Administrator")
+	frappe.db.set_value("CRM Customer", overdue_customers.mine, "collector", "accounts.user@crm-pack.test")
+	frappe.set_user("accounts.user@crm-pack.test")
+	assert collections.worklist_defaults() == {"my_customers": 1}
+	assert collections.customers_to_chase()["value"] == 1
+
+
 # --- logging a call ------------------------------------------------------------------------
 
 

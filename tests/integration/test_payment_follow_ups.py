@@ -306,3 +306,30 @@ def test_one_dunning_per_company_with_that_companys_dunning_type():
 	assert (made[eu].dunning_type, made[eu].dunning_fee, made[eu].currency) == (eu_type, 9, "EUR")
 	assert made[eu].total_outstanding == books.receivable(cust, eu)["overdue_amount"]
 	assert made[factories.company()].dunning_fee == DUNNING_FEE
+
+
+def test_a_call_goes_to_someone_who_reads_their_tasks_never_to_administrator():
+	"""Without a Default Collector the call goes to the customer's collector, else its
+	relationship owner, else ERPNext's Account Manager on the Customer; with none of them it
+	is logged unassigned and the worklist counts it, rather than lying in Administrator's
+	task list."""
+	configure(default_collector=None)
+	owner, manager = "crm.sales@crm-pack.test", "crm.manager@crm-pack.test"
+	by_owner, by_manager, nobody, only_admin = (customer_with_email() for _ in range(4))
+	frappe.db.set_value("CRM Customer", by_owner, "relationship_owner", owner)
+	frappe.db.set_value("Customer", by_manager, "account_manager", manager)
+	frappe.db.set_value("CRM Customer", only_admin, "relationship_owner", "Administrator")
+	for cust in (by_owner, by_manager, nobody, only_admin):
+		overdue_invoice(cust, 100, 20)
+		run(cust)
+	assert [t.allocated_to for t in open_todos(by_owner)] == [owner]
+	assert [t.allocated_to for t in open_todos(by_manager)] == [manager]
+	for cust in (nobody, only_admin):
+		[call] = reminders(cust)
+		assert call.channel == "Phone" and not call.handled_by
+		assert open_todos(cust) == []
+
+	from crm_pack.crm_pack.report.collections_worklist import collections_worklist as report
+
+	summary = {s["label"]: s["value"] for s in report.execute({"company": factories.company()})[4]}
+	assert summary["Calls and letters nobody is assigned"] >= 2

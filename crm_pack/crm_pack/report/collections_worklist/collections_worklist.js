@@ -13,8 +13,9 @@ frappe.query_reports["Collections Worklist"] = {
 			fieldname: "my_customers",
 			label: __("My Customers"),
 			fieldtype: "Check",
-			// a collector or account owner starts with their own list; managers with everyone's
-			default: ["Accounts Manager", "CRM Manager", "System Manager"].some((r) => frappe.user.has_role(r)) ? 0 : 1,
+			// set on load from the server: a collector with customers of their own starts
+			// with them; managers, and collectors nobody assigned customers to, with everyone's
+			default: 0,
 		},
 		{ fieldname: "collector", label: __("Collector"), fieldtype: "Link", options: "User" },
 		{ fieldname: "level", label: __("Follow-up Level"), fieldtype: "Int" },
@@ -29,6 +30,13 @@ frappe.query_reports["Collections Worklist"] = {
 		return default_formatter(value, row, column, data);
 	},
 	onload(report) {
+		// the first filters come from the server (the workspace card opens the report with
+		// the same answer); returned so the report runs once, with them
+		const first_filters = frappe.xcall("crm_pack.api.collections.worklist_defaults").then((defaults) => {
+			if (defaults.my_customers !== report.get_filter_value("my_customers")) {
+				return report.set_filter_value("my_customers", defaults.my_customers);
+			}
+		});
 		// one delegated handler: the datatable redraws its cells on scroll and sort
 		$(report.page.wrapper).on("click", ".crm-log-call", (e) => {
 			const el = e.currentTarget;
@@ -38,5 +46,6 @@ frappe.query_reports["Collections Worklist"] = {
 				() => report.refresh()
 			);
 		});
+		return first_filters;
 	},
 };

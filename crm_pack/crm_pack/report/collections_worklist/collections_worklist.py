@@ -45,6 +45,16 @@ def _summary(data: list[dict]) -> list[dict]:
 				"indicator": "Orange",
 			}
 		)
+	unassigned = worklist.unassigned_steps(sorted({r["customer"] for r in data}))
+	if unassigned:
+		summary.append(
+			{
+				"label": _("Calls and letters nobody is assigned"),
+				"value": unassigned,
+				"datatype": "Int",
+				"indicator": "Red",
+			}
+		)
 	return summary
 
 
