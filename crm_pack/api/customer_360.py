@@ -51,6 +51,22 @@ TEMPLATE = "crm_pack/templates/customer_360.html"
 
 
 @frappe.whitelist()
+def for_customer_form(customer: str) -> dict | None:
+	"""The 360 on ERPNext's Customer form, which asks on every open: a customer this user
+	may not see in CRM (a sales rep's colleague's) keeps ERPNext's form as it is, with no
+	"Not permitted" dialog; nothing is revealed either way."""
+	if not frappe.has_permission("CRM Customer", "read"):
+		frappe.throw(
+			_("You are not permitted to read {0}.").format(_("CRM Customer")), frappe.PermissionError
+		)
+	if not frappe.db.exists("CRM Customer", customer) or not frappe.has_permission(
+		"CRM Customer", "read", customer
+	):
+		return None
+	return get_customer_360(customer)
+
+
+@frappe.whitelist()
 def get_customer_360(customer: str) -> dict:
 	frappe.has_permission("CRM Customer", "read", customer, throw=True)
 	profile = frappe.db.get_value("CRM Customer", customer, PROFILE_FIELDS, as_dict=True)

@@ -209,6 +209,13 @@ def test_customer_360_on_erpnext_customer_form(desk, site_data):
 	expect(page.get_by_role("button", name="Log Interaction")).to_be_visible()
 	desk.shot("customer-360")
 
+	# a colleague's customer: ERPNext's form as ERPNext shows it, no "Not permitted" dialog
+	desk.goto(f"customer/{site_data.foreign_customer}")
+	expect(page.locator(".page-title")).to_contain_text(site_data.foreign_customer)
+	desk.wait_idle()
+	expect(page.locator(".modal.show .msgprint")).to_have_count(0)
+	expect(page.locator(".crm-360")).to_have_count(0)
+
 
 def test_manager_merges_a_duplicate_pair_from_the_review_list(desk, site_data):
 	desk.login(site_data.manager)

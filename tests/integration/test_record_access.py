@@ -107,6 +107,15 @@ def test_forms_rest_and_methods_refuse_other_customers(world):
 	assert as_user(USER, get_customer_360, world.teamed)["profile"]["name"] == world.teamed
 
 
+def test_the_customer_form_shows_a_colleagues_customer_without_the_360_or_an_error(world):
+	"""ERPNext's Customer form asks for the 360 on every open: a sales rep on a customer
+	they may not see in CRM gets ERPNext's form as it is, not a "Not permitted" dialog."""
+	from crm_pack.api.customer_360 import for_customer_form
+
+	assert as_user(USER, for_customer_form, world.foreign) is None
+	assert as_user(USER, for_customer_form, world.teamed)["profile"]["name"] == world.teamed
+
+
 def test_link_search_and_reports_leave_other_customers_out(world):
 	from frappe.desk.search import search_link
 

@@ -38,6 +38,13 @@ PROBES = {
 	"crm_pack.api.ledger.recompute_all_customers": ({}, (NOBODY, CRM_USER)),
 	"crm_pack.api.ledger.get_customer_summary": ({"customer": "{customer}"}, (NOBODY, CRM_USER)),
 	"crm_pack.api.customer_360.get_customer_360": ({"customer": "{customer}"}, (NOBODY, CRM_USER)),
+	# ERPNext's Customer form: nothing (no dialog) for a customer the user may not see in CRM
+	"crm_pack.api.customer_360.for_customer_form": ({"customer": "{customer}"}, (NOBODY,)),
+	"crm_pack.api.collections.worklist_defaults": ({}, (NOBODY,)),
+	"crm_pack.api.collections.dunning_types": (
+		{"doctype": "Dunning Type", "txt": "", "searchfield": "name", "start": "0", "page_len": "20"},
+		(NOBODY, CRM_USER),
+	),
 	"crm_pack.api.duplicates.merge_customers": (
 		{"keep": "{customer}", "duplicate": "{other}"},
 		(NOBODY, CRM_USER),

@@ -10,11 +10,9 @@ frappe.ui.form.on("Customer", {
 		}
 		frappe
 			.call({
-				method: "crm_pack.api.customer_360.get_customer_360",
+				// nothing (and no dialog) for a customer this user may not see in CRM
+				method: "crm_pack.api.customer_360.for_customer_form",
 				args: { customer: frm.doc.name },
-				// a customer this user may not see in CRM keeps ERPNext's form, without an error
-				error_handlers: { PermissionError: () => {} },
-				silent: true,
 			})
 			.then(({ message: c }) => {
 				if (!c) return;
