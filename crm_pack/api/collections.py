@@ -69,6 +69,20 @@ def log_call_options(customer: str, company: str | None = None) -> dict:
 	}
 
 
+def _named_parts(invoices) -> dict[str, float | None]:
+	"""The dialog's invoices: names, or rows {sales_invoice, amount} naming a part."""
+	if isinstance(invoices, str):
+		invoices = json.loads(invoices) if invoices.strip().startswith("[") else [invoices]
+	parts: dict[str, float | None] = {}
+	for entry in invoices or ():
+		if isinstance(entry, dict):
+			parts[entry.get("sales_invoice")] = flt(entry.get("amount")) or None
+		else:
+			parts[entry] = None
+	parts.pop(None, None)
+	return parts
+
+
 @frappe.whitelist(methods=["POST"])
 def log_call(
 	customer: str,
@@ -83,9 +97,8 @@ def log_call(
 	_check_customer(customer, company)
 	throw_problems(rules.check_call(outcome, _outcomes()))
 	interaction_type, status = rules.interaction_for_outcome(outcome)
-	if isinstance(invoices, str):
-		invoices = json.loads(invoices) if invoices.strip().startswith("[") else [invoices]
-	chosen = set(invoices or ())
+	parts = _named_parts(invoices)
+	chosen = set(parts)
 	open_invoices = {r.name: r for r in _open_invoices(customer, company)} if chosen else {}
 	unknown = sorted(chosen - set(open_invoices))
 	if unknown:
@@ -125,9 +138,13 @@ def log_call(
 				"due_date": inv.due_date,
 				"currency": inv.currency,
 				"outstanding_amount": inv.outstanding_amount,
-				"amount": inv.outstanding_amount,
+				# the part promised or disputed; empty = all of it (the interaction checks it)
+				"amount": parts[name],
 			},
 		)
+	if outcome == rules.PROMISED and not doc.promised_amount and chosen:
+		# a promise to pay the ticked invoices: their parts, or all they still owe
+		doc.promised_amount = sum(parts[n] or flt(open_invoices[n].outstanding_amount) for n in chosen)
 	doc.insert()  # the caller's permissions, and the interaction's own rules
 	return {"name": doc.name, "interaction_type": doc.interaction_type}
 

@@ -32,7 +32,8 @@ def ledger_balances(customer: str, on_date=None) -> tuple[dict[tuple[str, str], 
 
 
 def listed_invoices(doc, balances: dict) -> list[rules.ListedInvoice]:
-	names = [row.sales_invoice for row in doc.get("invoices") or [] if row.sales_invoice]
+	rows = [row for row in doc.get("invoices") or [] if row.sales_invoice]
+	names = [row.sales_invoice for row in rows]
 	info = (
 		{
 			r.name: r
@@ -46,17 +47,19 @@ def listed_invoices(doc, balances: dict) -> list[rules.ListedInvoice]:
 		else {}
 	)
 	out = []
-	for name in names:
-		r = info.get(name)
+	for row in rows:
+		r = info.get(row.sales_invoice)
 		company = r.company if r else None
 		out.append(
 			rules.ListedInvoice(
-				name,
+				row.sales_invoice,
 				r.customer if r else None,
 				company,
 				cint(r.docstatus) if r else 0,
-				float(balances.get((company, name), {}).get("amount") or 0),
+				float(balances.get((company, row.sales_invoice), {}).get("amount") or 0),
 				bool(r and r.is_return),
+				part=float(row.amount or 0),
+				currency=frappe.get_cached_value("Company", company, "default_currency") if company else None,
 			)
 		)
 	return out

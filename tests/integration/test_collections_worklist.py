@@ -471,6 +471,41 @@ def test_log_call_creates_the_interaction(overdue_customers):
 	assert [r.sales_invoice for r in doc.invoices] == [disputed_invoice]
 
 
+def test_a_call_names_the_invoices_a_promise_covers_and_the_part_disputed(overdue_customers):
+	"""The collector ticks invoices in Log Call: a promise covers them (its amount, when not
+	typed, what they still owe); a dispute holds the part named, not the whole invoice."""
+	cust, company = overdue_customers.mine, factories.company()
+	frappe.set_user(SALES)
+	older, newer, _not_due = collections.log_call_options(cust)["invoices"]
+	promised = collections.log_call(
+		cust,
+		"Promised to Pay",
+		company=company,
+		promised_date=str(add_days(today(), 7)),
+		invoices=frappe.as_json([{"sales_invoice": older["name"]}, {"sales_invoice": newer["name"]}]),
+	)
+	doc = frappe.get_doc("Customer Interaction", promised["name"])
+	assert sorted(r.sales_invoice for r in doc.invoices) == sorted([older["name"], newer["name"]])
+	assert doc.promised_amount == 220 == older["outstanding_amount"] + newer["outstanding_amount"]
+
+	disputed = collections.log_call(
+		cust, "Disputed", company=company, invoices=[{"sales_invoice": older["name"], "amount": 50}]
+	)
+	doc = frappe.get_doc("Customer Interaction", disputed["name"])
+	assert [(r.sales_invoice, r.amount) for r in doc.invoices] == [(older["name"], 50)]
+	frappe.set_user("Administrator")
+	assert frappe.db.get_value("CRM Customer", cust, "disputed_amount") == 50
+	# the follow-up counts what is not disputed: Accounts Receivable's overdue less the part
+	row = _rows(company=company)[(cust, company)]
+	assert row["overdue_amount"] == books.receivable(cust, company)["overdue_amount"] == 220
+
+	frappe.set_user(SALES)
+	with pytest.raises(frappe.ValidationError, match="more than its outstanding"):
+		collections.log_call(
+			cust, "Disputed", company=company, invoices=[{"sales_invoice": newer["name"], "amount": 500}]
+		)
+
+
 def test_log_call_refuses_what_is_not_the_callers(overdue_customers):
 	frappe.set_user(SALES)
 	with pytest.raises(frappe.PermissionError):

@@ -27,6 +27,8 @@ class ListedInvoice:
 	docstatus: int
 	outstanding: float  # now, from the Payment Ledger
 	is_return: bool = False
+	part: float = 0.0  # the part promised or disputed; 0 = all of its outstanding
+	currency: str | None = None
 
 
 def check_promise(
@@ -108,6 +110,28 @@ def check_invoices(*, customer: str, company: str | None, invoices: list[ListedI
 		elif inv.is_return or inv.outstanding < ZERO:
 			problems.append(
 				Problem("sales_invoice", _("Invoice {0} has nothing outstanding."), (inv.invoice,), row=where)
+			)
+		elif inv.part < 0:
+			problems.append(
+				Problem(
+					"amount",
+					_(
+						"The amount for invoice {0} is negative: enter the part in question, or leave it empty for all of it."
+					),
+					(inv.invoice,),
+					row=where,
+				)
+			)
+		elif inv.part - inv.outstanding >= ZERO:
+			problems.append(
+				Problem(
+					"amount",
+					_(
+						"The amount for invoice {0} ({1}) is more than its outstanding ({2}): enter at most that, or leave it empty for all of it."
+					),
+					(inv.invoice, Money(inv.part, inv.currency), Money(inv.outstanding, inv.currency)),
+					row=where,
+				)
 			)
 	return problems
 

@@ -31,8 +31,8 @@ crm_pack.log_call = function (customer, company, after) {
 						fieldname: "promised_amount",
 						label: __("Promised Amount"),
 						fieldtype: "Currency",
+						description: __("Empty: what the ticked invoices still owe (or the parts entered)"),
 						depends_on: "eval:doc.outcome=='Promised to Pay'",
-						mandatory_depends_on: "eval:doc.outcome=='Promised to Pay'",
 					},
 					{
 						fieldname: "promised_date",
@@ -43,16 +43,36 @@ crm_pack.log_call = function (customer, company, after) {
 					},
 					{
 						fieldname: "invoices",
-						label: __("Disputed Invoices"),
-						fieldtype: "MultiCheck",
-						depends_on: "eval:doc.outcome=='Disputed'",
-						options: invoices.map((inv) => ({
-							label: `${inv.name} · ${inv.company} · ${frappe.datetime.str_to_user(inv.due_date)} · ${format_currency(
-								inv.outstanding_amount,
-								inv.currency
-							)}`,
-							value: inv.name,
+						label: __("Invoices"),
+						fieldtype: "Table",
+						description: __(
+							"Tick the invoices the promise or dispute is about. Amount: the part in question; empty for all it still owes."
+						),
+						depends_on: "eval:['Promised to Pay','Disputed'].includes(doc.outcome)",
+						cannot_add_rows: true,
+						cannot_delete_rows: true,
+						in_place_edit: true,
+						data: invoices.map((inv) => ({
+							sales_invoice: inv.name,
+							due_date: inv.due_date,
+							currency: inv.currency,
+							outstanding_amount: inv.outstanding_amount,
 						})),
+						fields: [
+							{ fieldname: "sales_invoice", label: __("Invoice"), fieldtype: "Data", read_only: 1, in_list_view: 1, columns: 3 },
+							{ fieldname: "due_date", label: __("Due Date"), fieldtype: "Date", read_only: 1, in_list_view: 1, columns: 2 },
+							{
+								fieldname: "outstanding_amount",
+								label: __("Outstanding"),
+								fieldtype: "Currency",
+								options: "currency",
+								read_only: 1,
+								in_list_view: 1,
+								columns: 2,
+							},
+							{ fieldname: "amount", label: __("Amount"), fieldtype: "Currency", options: "currency", in_list_view: 1, columns: 2 },
+							{ fieldname: "currency", fieldtype: "Link", options: "Currency", hidden: 1 },
+						],
 					},
 				],
 				primary_action_label: __("Log Call"),
@@ -68,7 +88,11 @@ crm_pack.log_call = function (customer, company, after) {
 								note: values.note || null,
 								promised_amount: values.promised_amount || null,
 								promised_date: values.promised_date || null,
-								invoices: values.outcome === "Disputed" ? values.invoices || [] : [],
+								invoices: ["Promised to Pay", "Disputed"].includes(values.outcome)
+									? dialog.fields_dict.invoices.grid
+											.get_selected_children()
+											.map((row) => ({ sales_invoice: row.sales_invoice, amount: row.amount || null }))
+									: [],
 							},
 							freeze: true,
 						})
