@@ -1,4 +1,5 @@
-"""Orders and invoices on the CRM Customer timeline, read when the form opens.
+"""Orders, invoices and payments on the CRM Customer timeline, read when the form opens
+(the collector sees the promise and the payment that kept it, side by side).
 
 Nothing is written at submit time: the entries come from ERPNext's own Version
 records, so they cost the submit nothing and cannot disagree with the documents."""
@@ -11,22 +12,31 @@ from frappe.utils import fmt_money, get_absolute_url
 
 from crm_pack.utils.html import escape_once
 
-DOCTYPES = ("Sales Order", "Sales Invoice")
+# doctype -> (its customer filter, its amount and that amount's currency)
+DOCTYPES = {
+	"Sales Order": (lambda customer: {"customer": customer}, "grand_total", "currency"),
+	"Sales Invoice": (lambda customer: {"customer": customer}, "grand_total", "currency"),
+	"Payment Entry": (
+		lambda customer: {"party_type": "Customer", "party": customer},
+		"paid_amount",
+		"paid_from_account_currency",
+	),
+}
 LIMIT = 50
 
 
 def ledger_documents(doctype: str, docname: str) -> list[dict]:
 	entries = []
-	for dt in DOCTYPES:
-		# a CRM user may not read invoices: the form must still open, without them
+	for dt, (customer_filter, amount, currency) in DOCTYPES.items():
+		# a CRM user may not read invoices or payments: the form must still open, without them
 		if not frappe.has_permission(dt, "read"):
 			continue
 		docs = {
 			d.name: d
 			for d in frappe.get_list(
 				dt,
-				filters={"customer": docname, "docstatus": ("in", (1, 2))},
-				fields=["name", "docstatus", "grand_total", "currency", "modified"],
+				filters={**customer_filter(docname), "docstatus": ("in", (1, 2))},
+				fields=["name", "docstatus", amount, currency, "modified"],
 				order_by="modified desc",
 				limit=LIMIT,
 			)
@@ -41,7 +51,8 @@ def ledger_documents(doctype: str, docname: str) -> list[dict]:
 		for v in versions:
 			action = _docstatus_change(v.data)
 			if action:
-				entries.append(_entry(dt, docs[v.docname], action, v.creation))
+				doc = docs[v.docname]
+				entries.append(_entry(dt, doc, action, v.creation, doc[amount], doc[currency]))
 	return entries
 
 
@@ -56,13 +67,13 @@ def _docstatus_change(data: str) -> str | None:
 	return None
 
 
-def _entry(doctype: str, doc, action: str, when) -> dict:
+def _entry(doctype: str, doc, action: str, when, amount: float, currency: str) -> dict:
 	message = _("{0} {1} submitted: {2}") if action == "submitted" else _("{0} {1} cancelled: {2}")
 	link = f'<a href="{escape_once(get_absolute_url(doctype, doc.name))}">{frappe.utils.escape_html(doc.name)}</a>'
 	return {
 		"icon": "file" if action == "submitted" else "close",
 		"creation": when,
-		"content": message.format(_(doctype), link, fmt_money(doc.grand_total, currency=doc.currency)),
+		"content": message.format(_(doctype), link, fmt_money(amount, currency=currency)),
 	}
 
 

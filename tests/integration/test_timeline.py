@@ -1,4 +1,4 @@
-"""The CRM Customer timeline notes each order and invoice submitted or cancelled."""
+"""The CRM Customer timeline notes each order, invoice and payment submitted or cancelled."""
 
 import frappe
 
@@ -23,6 +23,25 @@ def test_submitted_and_cancelled_documents_appear_on_the_timeline():
 	assert any(invoice.name in t and "submitted" in t for t in texts)
 	assert any(invoice.name in t and "cancelled" in t for t in texts)
 	assert all(e["creation"] for e in entries)
+
+
+def test_the_collector_sees_the_payment_that_kept_a_promise():
+	"""The promise and the receipt side by side on the CRM Customer's timeline, read as the
+	collector (Accounts User) who posted it."""
+	from frappe.desk.form.load import get_docinfo
+
+	cust = factories.customer()
+	invoice = factories.sales_invoice(cust, 480)
+	frappe.set_user("accounts.user@crm-pack.test")
+	compat.set_in_test(False)
+	try:
+		payment = factories.payment(invoice)
+	finally:
+		compat.set_in_test(True)
+	get_docinfo(frappe.get_doc("CRM Customer", cust))
+	texts = [e["content"] for e in frappe.response["docinfo"]["additional_timeline_content"]]
+	[line] = [t for t in texts if payment.name in t]
+	assert "submitted" in line and frappe.utils.fmt_money(480, currency=invoice.currency) in line
 
 
 def test_timeline_shows_only_documents_the_user_may_read():
