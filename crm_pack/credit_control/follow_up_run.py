@@ -175,12 +175,14 @@ def apply(customer, state, decision: rules.Decision, levels, currencies, s, on_d
 			sequence.stop([customer])
 		return 0
 	level = rules.level_rule(levels, decision.level)
+	letter = rules.skipped_letter(levels, cint(state.collection_level), decision.level)
 	taken = 0
 	for company in decision.step_companies:
-		steps.take_step(
-			customer, state, level, decision.companies[company], currencies.get(company), s, on_date
-		)
-		taken += 1
+		for step in (letter, level) if letter else (level,):
+			steps.take_step(
+				customer, state, step, decision.companies[company], currencies.get(company), s, on_date
+			)
+			taken += 1
 	since = (
 		on_date
 		if decision.advanced

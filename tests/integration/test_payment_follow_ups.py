@@ -73,6 +73,19 @@ def test_first_seen_40_days_overdue_goes_straight_to_the_letter():
 	assert emails(cust) == [] and len(dunnings(cust)) == 1
 
 
+def test_first_seen_70_days_overdue_gets_the_letter_before_orders_stop():
+	"""Orders are not stopped on a customer who never had the formal letter."""
+	cust = customer_with_email()
+	overdue_invoice(cust, 100, 70)
+	run(cust)
+	s = state(cust)
+	assert (s.collection_level, s.orders_stopped) == (4, 1)
+	assert sorted((r.collection_level, r.channel) for r in reminders(cust)) == [(3, "Letter"), (4, "Phone")]
+	[letter] = dunnings(cust)
+	assert (letter.docstatus, letter.total_outstanding) == (1, 100)
+	assert run(cust)["steps"] == 0  # and nothing twice
+
+
 def test_the_email_carries_the_dunning_and_the_statement():
 	configure(
 		[

@@ -164,3 +164,10 @@ def test_promise_checks():
 def test_dispute_checks():
 	assert [p.fieldname for p in P.check_dispute(company="A", customer="C", invoices=[])] == ["invoices"]
 	assert P.check_dispute(company="A", customer="C", invoices=[_listed()]) == []
+
+
+def test_a_jump_past_the_letter_still_sends_the_letter_but_no_other_skipped_step():
+	assert L.skipped_letter(LEVELS, 0, 4).title == "Letter"  # first seen 70 days overdue
+	assert L.skipped_letter(LEVELS, 3, 4) is None  # the letter went at level 3
+	assert L.skipped_letter(LEVELS, 0, 3) is None  # the level reached is the letter
+	assert L.skipped_letter(LEVELS, 0, 2) is None  # reminder and call are not sent late

@@ -16,7 +16,8 @@ What counts towards the level, company by company:
 
 The level is the last one whose days overdue the oldest counted invoice has reached. A
 customer first seen 40 days overdue goes straight to the 30-day level: only that
-level's step is taken, not the ones skipped. The level never steps back while anything
+level's step is taken, not the ones skipped — except a skipped formal letter (a level
+with a Dunning Type), which is sent with the later level's step (skipped_letter). The level never steps back while anything
 counted is still overdue (a partial payment does not restart the sequence); it goes
 back to 0 when nothing counted is overdue. A broken promise moves the customer one
 level up at once, whatever the days.
@@ -236,6 +237,18 @@ def decide(
 
 	stopped = any(level.stop_new_orders for level in levels if level.number <= target)
 	return Decision(target, advanced, step, next_date, stopped, companies, paused_until)
+
+
+def skipped_letter(levels: list[LevelRule], current: int, target: int) -> LevelRule | None:
+	"""A customer first seen far overdue jumps levels; their skipped steps are not taken,
+	except the formal letter (a level with a Dunning Type): orders are not stopped, nor a
+	later step taken, without the customer ever having had the letter. The last letter
+	level jumped over, when the level reached sends none itself."""
+	reached = level_rule(levels, target)
+	if reached is None or reached.dunning_type:
+		return None
+	skipped = [level for level in levels if current < level.number < target and level.dunning_type]
+	return skipped[-1] if skipped else None
 
 
 def level_rule(levels: list[LevelRule], number: int) -> LevelRule | None:
