@@ -94,11 +94,7 @@ def take_step(
 			"dunning": dunnings[0] if dunnings else None,
 			# calls, visits and letters are the collector's task (a ToDo, interactions/follow_ups)
 			"follow_up_date": None if channel == "Email" else on_date,
-			"next_step": None
-			if channel == "Email"
-			else texts.for_user(
-				collector, _("{0} about the overdue invoices"), Label(CHANNEL_LABEL[channel])
-			),
+			"next_step": _next_step(collector, channel, level, dunnings, row.company),
 			"invoices": [
 				{
 					"sales_invoice": v.voucher_no,
@@ -118,9 +114,44 @@ def take_step(
 	return reminder.name
 
 
+def _next_step(collector, channel: str, level: LevelRule, dunnings: list[str], company: str) -> str | None:
+	if level.dunning_type and not dunnings:
+		return texts.for_user(
+			collector,
+			_("Write the letter yourself: company {0} has no Dunning Type (CRM Pack Settings says how)"),
+			company,
+		)
+	if channel == "Email":
+		return None
+	return texts.for_user(collector, _("{0} about the overdue invoices"), Label(CHANNEL_LABEL[channel]))
+
+
 def _step_time(on_date: dt.date) -> dt.datetime:
 	now = now_datetime()
 	return now if now.date() == on_date else get_datetime(dt.datetime.combine(on_date, dt.time(9)))
+
+
+def companies_without_letters(levels, warn: bool = False) -> list[str]:
+	"""Companies a letter level cannot make ERPNext's Dunning for: the level's Dunning Type
+	is another company's and they have no default one. Their customers still get the step,
+	as a task to write the letter; `warn` tells whoever saves the settings, by name."""
+	named = {row.dunning_type for row in levels if row.get("dunning_type")}
+	if not named:
+		return []
+	own = set(frappe.get_all("Dunning Type", filters={"name": ("in", list(named))}, pluck="company"))
+	defaults = set(frappe.get_all("Dunning Type", filters={"is_default": 1}, pluck="company"))
+	missing = sorted(set(frappe.get_all("Company", pluck="name")) - own - defaults)
+	if missing and warn:
+		frappe.msgprint(
+			frappe._(
+				"Companies without a Dunning Type for the letter: {0}. Their customers get the letter "
+				"level as the collector's task, without ERPNext's Dunning: give each company a Dunning "
+				"Type with Is Default ticked."
+			).format(", ".join(missing)),
+			title=frappe._("Letters without a Dunning"),
+			indicator="orange",
+		)
+	return missing
 
 
 def dunning_type_for(level: LevelRule, company: str) -> str | None:
@@ -140,12 +171,8 @@ def make_dunnings(customer: str, company: str, level: LevelRule, invoices: list[
 	Dunning Type's fee, interest, income account and letter text; submitted."""
 	dunning_type = dunning_type_for(level, company)
 	if not dunning_type or not invoices:
-		if level.dunning_type and invoices:
-			frappe.log_error(
-				title=f"crm_pack: no Dunning Type for company {company}",
-				message=f"Level {level.number} names Dunning Type {level.dunning_type} of another company; "
-				f"company {company} has no default Dunning Type, so no Dunning was made for it.",
-			)
+		# the step still goes, as the collector's task to write the letter (take_step says
+		# why); CRM Pack Settings warned when the levels were saved
 		return []
 	from erpnext.accounts.doctype.dunning.dunning import get_dunning_letter_text
 	from erpnext.accounts.doctype.sales_invoice.sales_invoice import create_dunning

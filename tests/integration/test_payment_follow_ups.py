@@ -321,6 +321,26 @@ def test_one_dunning_per_company_with_that_companys_dunning_type():
 	assert made[factories.company()].dunning_fee == DUNNING_FEE
 
 
+def test_a_company_without_a_dunning_type_gets_the_letter_as_a_task_and_the_settings_say_so():
+	eu = factories.eu_company()
+	frappe.db.set_value("Dunning Type", {"company": eu}, "is_default", 0)  # undone after the test
+	frappe.clear_messages()
+	configure(
+		[{"days_overdue": 1, "title": "Formal letter", "channel": "Letter", "dunning_type": dunning_type()}]
+	)
+	warnings = " ".join(str(m) for m in frappe.get_message_log())
+	assert eu in warnings and "Dunning Type" in warnings
+	cust = customer_with_email()
+	factories.invoice_in(eu, cust, 70, posting_date=add_days(nowdate(), -33), due_days=30)
+	run(cust)
+	assert dunnings(cust) == []
+	[letter] = reminders(cust)
+	assert (letter.company, letter.channel) == (eu, "Letter")
+	next_step = frappe.db.get_value("Customer Interaction", letter.name, "next_step")
+	assert next_step.startswith("Write the letter yourself") and eu in next_step
+	assert [t.allocated_to for t in open_todos(cust)] == [COLLECTOR]
+
+
 def test_a_call_goes_to_someone_who_reads_their_tasks_never_to_administrator():
 	"""Without a Default Collector the call goes to the customer's collector, else its
 	relationship owner, else ERPNext's Account Manager on the Customer; with none of them it

@@ -19,3 +19,7 @@ class CRMPackSettings(Document):
 			)
 		)
 		throw_problems(check_levels([row.as_dict() for row in self.get("collection_levels") or []]))
+		if cint(self.collections_enabled):
+			from crm_pack.credit_control.steps import companies_without_letters
+
+			companies_without_letters(self.get("collection_levels") or [], warn=True)
