@@ -16,7 +16,6 @@ from frappe.utils import flt, getdate, now_datetime
 
 from crm_pack.credit_control import worklist
 from crm_pack.credit_control.rules import worklist as rules
-from crm_pack.permissions import require_crm_manager
 from crm_pack.utils.validation import throw_problems
 
 DOCTYPE = "Customer Interaction"
@@ -179,7 +178,11 @@ def worklist_defaults() -> dict:
 def run_follow_ups_now() -> dict:
 	"""Queue today's payment follow-up run (the daily job, at once). Safe to repeat: a
 	customer already at its level takes no step again."""
-	require_crm_manager(_("Only a CRM Manager can run the payment follow-ups."))
+	if not frappe.has_permission("CRM Pack Settings", "write"):
+		frappe.throw(
+			_("Only those who set collections up (CRM Manager, Accounts Manager) can run the payment follow-ups."),
+			frappe.PermissionError,
+		)
 	if not frappe.db.get_single_value("CRM Pack Settings", "collections_enabled"):
 		frappe.throw(
 			_(
@@ -193,7 +196,10 @@ def run_follow_ups_now() -> dict:
 		deduplicate=True,
 		enqueue_after_commit=True,
 	)
-	return {"queued": True, "message": _("Payment follow-ups queued.")}
+	return {
+		"queued": True,
+		"message": _("Payment follow-ups queued: the worklist shows today's steps once they are taken."),
+	}
 
 
 @frappe.whitelist()

@@ -53,3 +53,26 @@ def test_the_recompute_ends_with_a_notification_to_its_starter():
 	)
 	assert len(logs) == before + 1
 	assert "customers corrected" in logs[0].subject
+
+
+def test_an_accounts_manager_runs_the_payment_follow_ups_from_the_desk():
+	"""Who sets collections up runs them at once (the worklist's and the settings' button);
+	a collector may not."""
+	from crm_pack.api.collections import FOLLOW_UPS_JOB_ID, run_follow_ups_now
+	from tests.integration.collections_setup import configure
+
+	configure()
+	frappe.set_user("accounts.manager@crm-pack.test")
+	try:
+		assert run_follow_ups_now()["queued"] is True
+		frappe.db.after_commit.run()  # what the request's commit does
+		assert is_job_enqueued(FOLLOW_UPS_JOB_ID)
+		frappe.set_user("accounts.user@crm-pack.test")
+		with pytest.raises(frappe.PermissionError):
+			run_follow_ups_now()
+	finally:
+		frappe.set_user("Administrator")
+		job = get_job(FOLLOW_UPS_JOB_ID)
+		if job:
+			job.delete()
+	assert frappe.allowed_http_methods_for_whitelisted_func[run_follow_ups_now] == ["POST"]

@@ -113,3 +113,13 @@ crm_pack.log_call = function (customer, company, after) {
 			dialog.show();
 		});
 };
+
+// The daily follow-up run, at once (for whoever sets collections up; the server checks)
+crm_pack.run_follow_ups_now = function (after) {
+	frappe
+		.xcall("crm_pack.api.collections.run_follow_ups_now", {}, "POST")
+		.then((r) => {
+			frappe.show_alert({ message: r.message, indicator: "green" }, 7);
+			if (after) after(r);
+		});
+};

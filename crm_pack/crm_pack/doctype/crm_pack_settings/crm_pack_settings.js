@@ -10,4 +10,16 @@ frappe.ui.form.on("CRM Pack Settings", {
 		const grid = frm.fields_dict.collection_levels.grid;
 		grid.update_docfield_property("dunning_type", "ignore_link_validation", 1);
 	},
+	refresh(frm) {
+		if (frm.doc.collections_enabled && !frm.is_dirty()) {
+			frm.add_custom_button(__("Run Follow-ups Now"), () =>
+				frappe
+					.xcall("crm_pack.api.collections.run_follow_ups_now", {}, "POST")
+					.then((r) => frappe.show_alert({ message: r.message, indicator: "green" }, 7))
+			);
+			frm.add_custom_button(__("Collections Worklist"), () =>
+				frappe.set_route("query-report", "Collections Worklist")
+			);
+		}
+	},
 });

@@ -37,6 +37,11 @@ frappe.query_reports["Collections Worklist"] = {
 				return report.set_filter_value("my_customers", defaults.my_customers);
 			}
 		});
+		if (frappe.model.can_write("CRM Pack Settings")) {
+			report.page.add_inner_button(__("Run Follow-ups Now"), () =>
+				crm_pack.run_follow_ups_now(() => setTimeout(() => report.refresh(), 5000))
+			);
+		}
 		// one delegated handler: the datatable redraws its cells on scroll and sort
 		$(report.page.wrapper).on("click", ".crm-log-call", (e) => {
 			const el = e.currentTarget;
