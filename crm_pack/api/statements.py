@@ -46,7 +46,16 @@ def statement_options(customer: str) -> dict:
 		else _(
 			"Customer {0} has no email address: enter one here, or add it to the customer's primary contact."
 		).format(customer),
+		# said before the dialog is filled, not after Send
+		"no_email_account_message": None if statements.can_send_email() else NO_EMAIL_ACCOUNT(),
 	}
+
+
+def NO_EMAIL_ACCOUNT() -> str:
+	return _(
+		"This site has no outgoing email account, so statements cannot be emailed yet: download the PDF "
+		"and send it yourself, or ask a System Manager to set one up (Email Account, Default Outgoing)."
+	)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -58,6 +67,8 @@ def send_statement(
 	to_date: str | None = None,
 ) -> dict:
 	_check(customer, company)
+	if not statements.can_send_email():
+		frappe.throw(NO_EMAIL_ACCOUNT(), title=_("No outgoing email account"))
 	recipient = (recipient or "").strip() or statements.default_recipient(customer)
 	if not recipient:
 		frappe.throw(

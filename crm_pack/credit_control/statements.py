@@ -333,3 +333,13 @@ def send(
 def ledger_companies(customer: str) -> list[str]:
 	"""Companies with postings for the customer that the reader may see."""
 	return [c for c in customer_ledger.companies(customer) if customer_ledger.may_see_company(c)]
+
+
+def can_send_email() -> bool:
+	"""frappe.sendmail needs a default outgoing Email Account (or the site config's mail
+	server, which frappe turns into one)."""
+	return bool(
+		frappe.db.exists("Email Account", {"default_outgoing": 1, "enable_outgoing": 1})
+		or frappe.conf.get("mail_server")
+	)
+

@@ -234,6 +234,23 @@ def test_without_an_email_the_dialog_says_so_and_sending_asks_for_one(history):
 	assert api.send_statement(history, factories.company(), recipient="ap@customer.test")["interaction"]
 
 
+def test_without_an_outgoing_email_account_the_collector_hears_it_before_filling_the_dialog(history):
+	"""An Accounts User cannot set up an Email Account: the dialog says so when it opens
+	and offers the download, and Send is refused with the same words, nothing logged."""
+	with_email(history)
+	account = frappe.db.get_value("Email Account", {"default_outgoing": 1, "enable_outgoing": 1})
+	frappe.db.set_value("Email Account", account, "default_outgoing", 0)  # undone after the test
+	frappe.set_user(ACCOUNTS)
+	options = api.statement_options(history)
+	assert "no outgoing email account" in options["no_email_account_message"]
+	with pytest.raises(frappe.ValidationError, match="no outgoing email account"):
+		api.send_statement(history, factories.company())
+	frappe.set_user("Administrator")
+	assert not frappe.get_all("Customer Interaction", {"customer": history, "interaction_type": "Statement"})
+	frappe.db.set_value("Email Account", account, "default_outgoing", 1)
+	assert api.statement_options(history)["no_email_account_message"] is None
+
+
 def test_a_company_without_postings_is_refused(history):
 	other = factories.customer()
 	with pytest.raises(frappe.ValidationError, match="no postings in Company"):

@@ -64,12 +64,20 @@ function crm_pack_statement_dialog(frm, mode) {
 				frappe.msgprint(__("This customer has no postings in any company you may see."));
 				return;
 			}
-			const sending = mode === "send";
+			// no outgoing email account: the collector hears it now and downloads instead
+			const sending = mode === "send" && !o.no_email_account_message;
 			const fields = [
 				{ fieldname: "company", label: __("Company"), fieldtype: "Select", options: o.companies, default: o.company, reqd: 1 },
 				{ fieldname: "from_date", label: __("From Date"), fieldtype: "Date", default: o.from_date, reqd: 1 },
 				{ fieldname: "to_date", label: __("To Date"), fieldtype: "Date", default: o.to_date, reqd: 1 },
 			];
+			if (mode === "send" && o.no_email_account_message) {
+				fields.unshift({
+					fieldname: "no_email_account",
+					fieldtype: "HTML",
+					options: `<div class="alert alert-warning">${frappe.utils.escape_html(o.no_email_account_message)}</div>`,
+				});
+			}
 			if (sending) {
 				fields.push({ fieldname: "recipient", label: __("Recipient"), fieldtype: "Data", options: "Email", default: o.recipient, reqd: 1 });
 				if (o.no_recipient_message) {
