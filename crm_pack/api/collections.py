@@ -180,7 +180,9 @@ def run_follow_ups_now() -> dict:
 	customer already at its level takes no step again."""
 	if not frappe.has_permission("CRM Pack Settings", "write"):
 		frappe.throw(
-			_("Only those who set collections up (CRM Manager, Accounts Manager) can run the payment follow-ups."),
+			_(
+				"Only those who set collections up (CRM Manager, Accounts Manager) can run the payment follow-ups."
+			),
 			frappe.PermissionError,
 		)
 	if not frappe.db.get_single_value("CRM Pack Settings", "collections_enabled"):

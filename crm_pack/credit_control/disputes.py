@@ -18,6 +18,7 @@ from frappe.utils import getdate, nowdate
 from crm_pack.credit_control import promises, reads
 from crm_pack.credit_control.rules import promises as rules
 from crm_pack.ledger.currencies import rates_into
+from crm_pack.utils import bookkeeping
 from crm_pack.utils.validation import throw_problems
 
 CLOSED = reads.CLOSED
@@ -70,7 +71,7 @@ def after_insert(doc) -> None:
 		)
 		complaint.flags.ignore_permissions = True
 		complaint.insert()
-		doc.db_set("complaint", complaint.name, update_modified=False)
+		bookkeeping.set_link(doc, "complaint", complaint.name)
 	roll_up([doc.customer])
 
 

@@ -23,6 +23,7 @@ from crm_pack.credit_control.rules import statement as rules
 from crm_pack.ledger import customer_ledger
 from crm_pack.ledger.rules.ageing import DEFAULT_RANGES
 from crm_pack.ledger.rules.figures import ZERO, voucher_balances
+from crm_pack.utils import bookkeeping
 from crm_pack.utils.validation import throw_problems
 
 # prefixed: a print format name is site-wide, and a site may have its own "Statement of Account"
@@ -326,7 +327,7 @@ def send(
 	message_id = getattr(queued, "message_id", None)
 	if message_id:
 		# the mailbox's copy of this email is then not logged a second time (email_log.py)
-		interaction.db_set("email_message_id", message_id, update_modified=False)
+		bookkeeping.set_link(interaction, "email_message_id", message_id)
 	return {"interaction": interaction.name, "file": attached.name, "recipient": recipient}
 
 
@@ -342,4 +343,3 @@ def can_send_email() -> bool:
 		frappe.db.exists("Email Account", {"default_outgoing": 1, "enable_outgoing": 1})
 		or frappe.conf.get("mail_server")
 	)
-

@@ -6,8 +6,10 @@ import frappe
 from frappe.query_builder.functions import Avg, Min
 from frappe.utils import getdate, nowdate
 
-# English sources, written in their reader's language by texts.for_user
 from crm_pack.problems import _
+
+# English sources, written in their reader's language by texts.for_user
+from crm_pack.utils import bookkeeping
 from crm_pack.utils import rendered_texts as texts
 
 
@@ -19,7 +21,7 @@ def sync_assignment(interaction) -> None:
 		todo.status = "Closed" if interaction.follow_up_done else "Cancelled"
 		todo.save(ignore_permissions=True)
 		todo = None
-		interaction.db_set("follow_up_todo", None, update_modified=False)
+		bookkeeping.set_link(interaction, "follow_up_todo", None)
 	if not wanted:
 		return
 	description = texts.for_user(
@@ -45,7 +47,7 @@ def sync_assignment(interaction) -> None:
 			"assigned_by": frappe.session.user,
 		}
 	).insert(ignore_permissions=True)
-	interaction.db_set("follow_up_todo", todo.name, update_modified=False)
+	bookkeeping.set_link(interaction, "follow_up_todo", todo.name)
 
 
 def close_assignment(interaction) -> None:

@@ -4,6 +4,7 @@ import frappe
 import pytest
 from frappe.utils import add_days, nowdate
 
+from crm_pack import compat
 from crm_pack.interactions.follow_ups import remind_due_follow_ups
 from tests.integration import factories
 
@@ -129,3 +130,28 @@ def test_next_follow_up_is_a_working_list_filter():
 		"CRM Customer", filters={"next_follow_up_date": ("<=", add_days(nowdate(), 1))}, pluck="name"
 	)
 	assert cust in due_soon
+
+
+def test_a_new_interaction_shows_no_changes_nobody_made():
+	"""Its ToDo is linked after the save: that is bookkeeping, not "changed Satisfaction
+	from 0 to null, Promised Amount from 0 to null…" on the form's timeline."""
+	cust = factories.customer()
+	compat.set_in_test(False)  # frappe's test mode writes no Version at all
+	try:
+		doc = frappe.get_doc(
+			{
+				"doctype": "Customer Interaction",
+				"customer": cust,
+				"channel": "Phone",
+				"direction": "Outbound",
+				"interaction_type": "Inquiry",
+				"subject": "Asked for the price list",
+				"interaction_datetime": frappe.utils.now_datetime(),
+				"follow_up_date": frappe.utils.nowdate(),
+				"handled_by": "crm.user@crm-pack.test",
+			}
+		).insert()
+	finally:
+		compat.set_in_test(True)
+	assert doc.follow_up_todo and frappe.db.get_value("Customer Interaction", doc.name, "follow_up_todo")
+	assert not frappe.get_all("Version", filters={"ref_doctype": "Customer Interaction", "docname": doc.name})
