@@ -9,7 +9,8 @@ whichever job) saved last, and flip between Chinese and English on a shared site
 * The template is the English source, marked with `_` where it is written: it is
   the translation key, so it needs no code table of its own.
 * Arguments are typed so each renders in the reader's format: a number (their number
-  format), `{"date": "YYYY-MM-DD"}` (their date format), `{"label": "…"}` (English UI
+  format), `{"date": "YYYY-MM-DD"}` (their date format), `{"money": [amount, currency]}`
+  (their number format with the currency's symbol), `{"label": "…"}` (English UI
   text, translated too) or plain text (data, such as an item group's name, shown as
   it is).
 
@@ -22,9 +23,9 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 
-from crm_pack.problems import Label
+from crm_pack.problems import Label, Money
 
-DATE, LABEL = "date", "label"
+DATE, LABEL, MONEY = "date", "label", "money"
 
 
 def argument(value):
@@ -37,6 +38,8 @@ def argument(value):
 		return {DATE: value.isoformat()}
 	if isinstance(value, Label):
 		return {LABEL: str(value)}
+	if isinstance(value, Money):
+		return {MONEY: [round(float(value.amount), 2), value.currency]}
 	if isinstance(value, dt.datetime):
 		return {DATE: value.date().isoformat()}
 	if isinstance(value, dt.date):
@@ -88,10 +91,12 @@ class Renderer:
 		translate: Callable[[str], str],
 		format_date: Callable[[dt.date], str],
 		format_number: Callable[[float, int], str],
+		format_money: Callable[[float, str | None], str] | None = None,
 	):
 		self.translate = translate
 		self.format_date = format_date
 		self.format_number = format_number
+		self.format_money = format_money or (lambda amount, _currency: format_number(amount, 2))
 		self._templates: dict[str, str] = {}
 
 	def _template(self, template: str) -> str:
@@ -106,6 +111,9 @@ class Renderer:
 				return self.format_date(dt.date.fromisoformat(value[DATE]))
 			if LABEL in value:
 				return self._template(value[LABEL])
+			if MONEY in value:
+				amount, currency = value[MONEY]
+				return self.format_money(amount, currency)
 		if isinstance(value, bool) or not isinstance(value, int | float):
 			return value
 		return self.format_number(value, decimals(value))

@@ -70,9 +70,11 @@ def take_step(
 	email = contact_email(customer) if level.channel == "Email" else None
 	# no address to write to: the collector calls instead, so the step is never lost
 	channel = level.channel if level.channel != "Email" or email else "Phone"
+	# the calendar and the task list show the subject alone: it names the customer
 	subject = texts.for_user(
 		collector,
-		_("{0} (level {1}): {2} overdue"),
+		_("{0}: {1} (level {2}), {3} overdue"),
+		frappe.db.get_value("Customer", customer, "customer_name") or customer,
 		Label(level.title or CHANNEL_LABEL[channel]),
 		level.number,
 		fmt_money(row.counted, currency=currency),

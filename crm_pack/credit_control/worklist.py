@@ -149,7 +149,13 @@ def rows(filters: dict | None = None, today: dt.date | None = None) -> list[dict
 	companies = _companies(filters)
 	if not companies:
 		return []
-	customers = {c.name: c for c in _customers(filters, companies)}
+	# owed now, or overdue by the stored figure (a payment received today leaves nothing
+	# owed while Accounts Receivable still shows the invoices overdue: they stay on the list)
+	customers = {
+		c.name: c
+		for amount in ("outstanding_amount", "overdue_amount")
+		for c in _customers(filters, companies, amount=amount)
+	}
 	if not customers:
 		return []
 	names = sorted(customers)
@@ -158,13 +164,14 @@ def rows(filters: dict | None = None, today: dt.date | None = None) -> list[dict
 	last_contact, complaints = _contacts(names)
 	render = renderer()
 	out = []
-	for (company, name), (amount, oldest) in overdue.items():
+	for (company, name), (amount, oldest, unallocated) in overdue.items():
 		if amount < rules.ZERO or name not in customers:
 			continue
 		c = customers[name]
 		balance = balances.get((name, company)) or frappe._dict()
 		contact = last_contact.get(name)
 		oldest = getdate(oldest) if oldest else None
+		currency = balance.currency or frappe.get_cached_value("Company", company, "default_currency")
 		facts = rules.WorklistRow(
 			overdue_amount=amount,
 			oldest_due_date=oldest,
@@ -175,14 +182,16 @@ def rows(filters: dict | None = None, today: dt.date | None = None) -> list[dict
 			disputed_amount=flt(c.disputed_amount),
 			open_complaints=cint(complaints.get(name)),
 			late_order_count=cint(balance.late_order_count),
+			unallocated_credit=unallocated,
+			currency=currency,
+			record_currency=c.currency,
 		)
 		out.append(
 			{
 				"customer": name,
 				"customer_name": c.customer_name,
 				"company": company,
-				"currency": balance.currency
-				or frappe.get_cached_value("Company", company, "default_currency"),
+				"currency": currency,
 				"customer_currency": c.currency,
 				"overdue_amount": amount,
 				"oldest_due_date": oldest,

@@ -239,8 +239,10 @@ def _receivable_query(restricted: bool):
 
 
 def overdue_by_company(customers: list[str], on_date: dt.date, companies=None) -> dict[tuple, tuple]:
-	"""(company, customer) -> (overdue, oldest due date of an overdue voucher), Accounts
-	Receivable's rule as in the figures (`_receivable_query`), for the collections worklist."""
+	"""(company, customer) -> (overdue, oldest due date of an overdue voucher, unallocated
+	credit not yet counted in the overdue), Accounts Receivable's rule as in the figures
+	(`_receivable_query`), for the collections worklist. The credit is what a payment or
+	credit note received today holds against the overdue (AR ages it from tomorrow)."""
 	if not customers:
 		return {}
 	ple, ret, vouchers = _open_payment_ledger(on_date)
@@ -271,11 +273,12 @@ def overdue_by_company(customers: list[str], on_date: dt.date, companies=None) -
 			party,
 			Sum(Case().when(is_overdue, amount).else_(0)),
 			Min(Case().when(is_overdue & (amount > 0), entry_date)),
+			Sum(Case().when(~is_overdue & (amount < 0), -amount).else_(0)),
 		)
 		.groupby(company, party)
 		.run()
 	)
-	return {(c, p): (round(float(o or 0), 2), d) for c, p, o, d in rows}
+	return {(c, p): (round(float(o or 0), 2), d, round(float(u or 0), 2)) for c, p, o, d, u in rows}
 
 
 def _order_query(restricted: bool):

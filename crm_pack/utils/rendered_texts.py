@@ -8,7 +8,7 @@ from frappe.translate import get_user_lang
 from frappe.utils import fmt_money, format_datetime, formatdate
 
 from crm_pack import texts
-from crm_pack.problems import Label
+from crm_pack.problems import Label, Money
 
 # site code stores with this and renders with the functions below
 encode = texts.encode
@@ -18,9 +18,13 @@ def _number(value: float, decimals: int) -> str:
 	return fmt_money(value, precision=decimals)
 
 
+def _money(value: float, currency: str | None) -> str:
+	return fmt_money(value, currency=currency)
+
+
 def renderer() -> texts.Renderer:
 	"""One per request or report: it keeps the translated templates."""
-	return texts.Renderer(frappe._, formatdate, _number)
+	return texts.Renderer(frappe._, formatdate, _number, _money)
 
 
 def render(stored: str | None, separator: str = "\n") -> str:
@@ -44,6 +48,8 @@ def for_user(user: str, template: str, *args) -> str:
 	def shown(value):
 		if isinstance(value, Label):
 			return frappe._(value, lang=lang)
+		if isinstance(value, Money):
+			return _money(value.amount, value.currency)
 		if isinstance(value, dt.datetime):
 			return format_datetime(value)
 		if isinstance(value, dt.date):

@@ -166,9 +166,9 @@ def test_a_credit_note_clearing_the_overdue_stops_the_sequence():
 def test_a_payment_reconciliation_clearing_the_overdue_stops_the_sequence():
 	cust = customer_with_email()
 	invoice = overdue_invoice(cust, 800, 20)
-	advance = factories.advance_payment(cust, 800)
 	run(cust)
-	assert state(cust).collection_level == 2  # an advance received today is not yet against it
+	assert state(cust).collection_level == 2
+	advance = factories.advance_payment(cust, 800)
 	reconcile(cust, invoice, "Payment Entry", advance.name, invoice.debit_to)
 	books.settle()
 	assert state(cust).collection_level == 0 and open_todos(cust) == []
@@ -366,3 +366,28 @@ def test_a_call_goes_to_someone_who_reads_their_tasks_never_to_administrator():
 
 	summary = {s["label"]: s["value"] for s in report.execute({"company": factories.company()})[4]}
 	assert summary["Calls and letters nobody is assigned"] >= 2
+
+
+def test_an_unallocated_payment_received_today_is_not_chased_but_stays_on_the_worklist():
+	"""Accounts Receivable still shows the invoice overdue (it ages the payment from
+	tomorrow); the customer has paid: the worklist keeps the row and says to allocate the
+	payment, the follow-up stops, and the card, the list and the run agree."""
+	from crm_pack.api import collections
+	from crm_pack.crm_pack.report.collections_worklist import collections_worklist as report
+
+	cust = customer_with_email()
+	company = factories.company()
+	overdue_invoice(cust, 1000, 20)
+	run(cust)
+	assert state(cust).collection_level == 2 and open_todos(cust)
+	factories.advance_payment(cust, 1000)
+	assert books.receivable(cust, company) == {"outstanding_amount": 0, "overdue_amount": 1000}
+
+	[row] = [r for r in report.execute({"company": company})[1] if r["customer"] == cust]
+	assert row["overdue_amount"] == 1000
+	assert row["next_action"].startswith("Allocate the unallocated")
+	assert frappe.utils.fmt_money(1000, currency=row["currency"]) in row["next_action"]
+	assert collections.customers_to_chase()["value"] >= 1
+
+	run(cust)
+	assert state(cust).collection_level == 0 and open_todos(cust) == []

@@ -163,8 +163,17 @@ def row(**values):
 		),
 		(
 			{"open_complaints": 1, "disputed_amount": 10},
+			"Settle the open complaint with the relationship owner before chasing.",
+		),
+		(
+			{"open_complaints": 2},
 			"Settle the {0} open complaints with the relationship owner before chasing.",
 		),
+		(
+			{"unallocated_credit": 100, "open_complaints": 1},
+			"Allocate the unallocated {0} to the overdue invoices (Payment Reconciliation): paid, nothing to chase.",
+		),
+		({"unallocated_credit": 40, "last_contact": day(2)}, "Remind: overdue since {0}."),
 		({"late_order_count": 2}, "Deliver the {0} late orders first, then call."),
 		({}, "Call: never contacted about payment."),
 		({"last_contact": day(9)}, "Call: no contact since {0}."),
@@ -239,3 +248,13 @@ def test_credit_used_percent():
 	assert credit_used_percent(1500, 1000) == 150.0
 	assert credit_used_percent(1500, 0) == 0
 	assert credit_used_percent(-20, 1000) == 0
+
+
+def test_money_in_the_next_action_shows_with_its_currency():
+	template, args = worklist.next_action(row(disputed_amount=1000, record_currency="EUR"), TODAY)
+	from crm_pack import texts
+	from crm_pack.problems import Money
+
+	assert args == (Money(1000, "EUR"),)
+	shown = texts.Renderer(lambda t: t, str, lambda n, k: f"{n:,.{k}f}", lambda a, c: f"{c} {a:,.2f}")
+	assert shown(texts.encode([(template, args)])) == "Resolve the dispute of EUR 1,000.00 first."

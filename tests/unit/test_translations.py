@@ -73,8 +73,12 @@ def test_browser_tested_entries_kept():
 
 
 def test_every_string_translated(strings):
+	"""A Select option may be translated in its doctype's sense only (`source,translation,
+	DocType`, as the form renders it): a bare "Open" is frappe's 开 (switch on), the
+	interaction's status is 待处理; crm_pack does not change frappe's words for everyone."""
 	zh = _translations()
-	missing = sorted(s for s in strings if not zh.get(s))
+	in_context = {row[0] for row in _rows() if len(row) == 3 and row[2]}
+	missing = sorted(s for s in strings if not zh.get(s) and s not in in_context)
 	assert not missing, f"{len(missing)} strings without a zh translation in {ZH}:\n" + "\n".join(
 		f"  {s!r}  ({', '.join(sorted(strings[s]))})" for s in missing
 	)

@@ -8,6 +8,8 @@ What counts towards the level, company by company:
 - the overdue of Accounts Receivable: every open voucher whose due date (invoices) or
   posting date (payments, credit notes) is before today, unallocated payments included
   as negatives;
+- less a payment or credit note received today and not yet allocated (Accounts
+  Receivable ages it only from tomorrow; the customer has paid, so nobody chases them);
 - less what is disputed (an open Dispute holds its invoices, or the part of them it
   names, out of the follow-up);
 - only when that is at least the minimum overdue amount (in the company's currency);
@@ -76,6 +78,8 @@ class CompanyOverdue:
 	oldest_due: dt.date | None = None
 	invoices: list[OpenVoucher] = field(default_factory=list)
 	paused_until: dt.date | None = None
+	# received today and not yet allocated (Accounts Receivable ages it from tomorrow)
+	unallocated_today: float = 0.0
 
 	@property
 	def active(self) -> bool:
@@ -153,7 +157,11 @@ def company_overdue(
 	disputed = disputed or {}
 	out: dict[str, CompanyOverdue] = {}
 	for v in vouchers:
-		if v.entry_date is None or v.entry_date >= today or abs(v.amount) < ZERO:
+		if v.entry_date is None or abs(v.amount) < ZERO:
+			continue
+		if v.entry_date >= today:
+			if v.amount < 0:  # money in hand is not chased for, even before it is allocated
+				out.setdefault(v.company, CompanyOverdue(v.company)).unallocated_today -= v.amount
 			continue
 		row = out.setdefault(v.company, CompanyOverdue(v.company))
 		row.overdue += v.amount
@@ -169,7 +177,8 @@ def company_overdue(
 	for row in out.values():
 		row.overdue = round(row.overdue, 2)
 		row.disputed = round(row.disputed, 2)
-		counted = round(row.overdue - row.disputed, 2)
+		row.unallocated_today = round(row.unallocated_today, 2)
+		counted = round(row.overdue - row.disputed - row.unallocated_today, 2)
 		row.counted = counted if counted >= max(minimum, ZERO) else 0.0
 		if not row.counted:
 			row.oldest_due = None

@@ -3,6 +3,8 @@ order the worklist is read in. Pure: the report (Collections Worklist) hands the
 figures in and renders the returned code in the reader's language (crm_pack/texts.py).
 
 The first that applies, in this order:
+0. a payment received today and not yet allocated covers the overdue → allocate it
+   (Payment Reconciliation): the customer has paid, there is nobody to chase;
 1. the whole overdue is disputed → resolve the dispute (chasing it helps nobody);
 2. an open promise not yet due → wait for it;
 3. an open promise past its date → call about the broken promise;
@@ -18,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from crm_pack.problems import Problem, _
+from crm_pack.problems import Money, Problem, _
 
 QUIET_DAYS = 7
 ESCALATE_LEVEL = 3
@@ -36,6 +38,9 @@ class WorklistRow:
 	disputed_amount: float = 0.0
 	open_complaints: int = 0
 	late_order_count: int = 0
+	unallocated_credit: float = 0.0
+	currency: str | None = None  # the company's: overdue and unallocated credit
+	record_currency: str | None = None  # the CRM Customer's: its promise and dispute figures
 
 
 def days_overdue(oldest_due_date: dt.date | None, today: dt.date) -> int:
@@ -44,18 +49,27 @@ def days_overdue(oldest_due_date: dt.date | None, today: dt.date) -> int:
 
 def next_action(row: WorklistRow, today: dt.date) -> tuple[str, tuple]:
 	"""(template, arguments): the next step, stored or shown as codes."""
+	if row.unallocated_credit > ZERO and row.unallocated_credit >= row.overdue_amount - ZERO:
+		return (
+			_(
+				"Allocate the unallocated {0} to the overdue invoices (Payment Reconciliation): paid, nothing to chase."
+			),
+			(Money(row.unallocated_credit, row.currency),),
+		)
 	if row.disputed_amount > ZERO and row.disputed_amount >= row.overdue_amount - ZERO:
-		return _("Resolve the dispute of {0} first."), (round(row.disputed_amount, 2),)
+		return _("Resolve the dispute of {0} first."), (Money(row.disputed_amount, row.record_currency),)
 	if row.open_promise_amount > ZERO and row.open_promise_date:
 		if row.open_promise_date >= today:
 			return (
 				_("Wait: {0} promised for {1}."),
-				(round(row.open_promise_amount, 2), row.open_promise_date),
+				(Money(row.open_promise_amount, row.record_currency), row.open_promise_date),
 			)
 		return (
 			_("Call: the promise of {0} for {1} was not kept."),
-			(round(row.open_promise_amount, 2), row.open_promise_date),
+			(Money(row.open_promise_amount, row.record_currency), row.open_promise_date),
 		)
+	if row.open_complaints == 1:
+		return _("Settle the open complaint with the relationship owner before chasing."), ()
 	if row.open_complaints:
 		return _("Settle the {0} open complaints with the relationship owner before chasing."), (
 			row.open_complaints,

@@ -8,6 +8,7 @@ frappe.listview_settings["Customer Interaction"] = {
 			return [__("Follow-up {0}", [frappe.datetime.str_to_user(doc.follow_up_date)]), "orange", "follow_up_done,=,0"];
 		}
 		const colors = { Open: "blue", Replied: "cyan", "On Hold": "yellow", Resolved: "green", Closed: "gray" };
-		return [__(doc.status), colors[doc.status] || "gray", "status,=," + doc.status];
+		// the status in its doctype's sense: frappe v15 renders a bare "Open" as 开 (switch on)
+		return [__(doc.status, null, "Customer Interaction"), colors[doc.status] || "gray", "status,=," + doc.status];
 	},
 };

@@ -112,7 +112,7 @@ def _chart(ageing, filters) -> dict:
 	return {
 		"data": {
 			"labels": labels,
-			"datasets": [{"name": _("Open"), "values": [ageing["not_due"], *ageing["buckets"]]}],
+			"datasets": [{"name": _("Outstanding"), "values": [ageing["not_due"], *ageing["buckets"]]}],
 		},
 		"type": "bar",
 	}
