@@ -47,6 +47,12 @@ has_permission = {
 }
 
 # One door per ERPNext doctype crm_pack listens to: crm_pack/overrides/<doctype>.py.
+# The ledger announces, the domains above listen (crm_pack/ledger/announce.py): the ledger
+# imports none of them
+crm_pack_ledger_records_missing = ["crm_pack.relationship.records.ensure_for_customers"]
+crm_pack_ledger_figures_written = ["crm_pack.credit_control.sequence.after_figures_written"]
+crm_pack_ledger_changed_unwritten = ["crm_pack.analytics.basis.mark_changed"]
+
 doc_events = {
 	"Customer": {
 		"after_insert": "crm_pack.overrides.customer.after_insert",

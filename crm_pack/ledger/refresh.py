@@ -21,6 +21,7 @@ from frappe.utils import cint
 from pypika.terms import Parameter
 
 from crm_pack.ledger import store
+from crm_pack.ledger.announce import CHANGED_UNWRITTEN, FIGURES_WRITTEN, RECORDS_MISSING, announce
 from crm_pack.ledger.rules.figures import CustomerFigures
 
 # One job drains every dirty customer, so a burst of submits queues one job, not many.
@@ -58,9 +59,7 @@ def _locked_state(names: list[str], create_missing: bool) -> tuple[dict, dict]:
 	committed = _lock(names)
 	missing = [n for n in names if n not in committed]
 	if missing and create_missing:
-		from crm_pack.relationship.records import ensure_for_customers
-
-		ensure_for_customers(missing)
+		announce(RECORDS_MISSING, missing)
 		committed.update(_lock(missing))
 	return committed, store.stored_state(names)
 
@@ -105,16 +104,12 @@ def refresh_in_transaction(customers: list[str], analytics: set[str] | frozenset
 			mark_dirty(stale, analytics=analytics)
 		_after_figures_written([n for n in small if n not in stale], stored, figures)
 		if unwritten:
-			from crm_pack.analytics.basis import mark_changed
-
-			mark_changed(unwritten)
+			announce(CHANGED_UNWRITTEN, unwritten)
 
 
 def _after_figures_written(names: list[str], stored: dict, figures: dict) -> None:
 	"""Payment follow-ups stop in the same transaction as the payment that clears them."""
-	from crm_pack.credit_control import sequence
-
-	sequence.after_figures_written(names, stored, figures)
+	announce(FIGURES_WRITTEN, names, stored, figures)
 
 
 def mark_dirty(customers: list[str], analytics: set[str] | frozenset = frozenset()) -> None:
@@ -210,9 +205,7 @@ def recompute_all(*, commit: bool = False, progress=None) -> list[dict]:
 
 
 def _everyone(commit: bool) -> list[str]:
-	from crm_pack.relationship.records import ensure_for_customers
-
-	ensure_for_customers()
+	announce(RECORDS_MISSING, None)  # None: every customer without a record
 	if commit:
 		frappe.db.commit()
 	return sorted(frappe.get_all("CRM Customer", pluck="name"))
