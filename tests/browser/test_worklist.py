@@ -6,7 +6,7 @@ import types
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESK, SITE, SITES_PATH, report_cell
+from tests.browser.conftest import DESK, SITE, SITES_PATH, col_index, report_cell
 
 COLLECTOR = "browser.sales@crm-pack.test"  # CRM User + Sales User: reads the company's books
 OVERDUE_RATE = 987.65
@@ -131,3 +131,51 @@ def test_an_accounts_user_works_through_the_worklist_a_customer_and_a_complaint(
 	expect(error_dialog).to_have_count(0)
 	assert not page.get_by_text("Not permitted").count()
 	desk.shot("accounts-user-complaint")
+
+
+def test_a_collector_on_a_phone_disputes_part_of_an_invoice_from_the_worklist(desk, worklist_data):
+	"""At 390 px the row's customer and its Log Call button are on screen without scrolling
+	sideways; the call names the invoice and the part disputed."""
+	page = desk.page
+	desk.login(COLLECTOR)
+	page.set_viewport_size({"width": 390, "height": 844})
+	desk.goto("query-report/Collections Worklist")
+	row = page.locator(".dt-scrollable .dt-row").filter(has_text=worklist_data.customer)
+	expect(row).to_have_count(1)
+	button = row.get_by_role("button", name="Log Call")
+	customer_cell = row.locator(f'.dt-cell[data-col-index="{col_index(page, "Customer")}"]')
+	expect(customer_cell).to_be_visible()
+	page.mouse.wheel(0, customer_cell.bounding_box()["y"] - 400)  # down to the row, not sideways
+	for on_screen in (customer_cell, button):
+		box = on_screen.bounding_box()
+		assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+	desk.shot("phone-worklist")
+
+	button.click()
+	dialog = page.locator(".modal.show")
+	dialog.locator('select[data-fieldname="outcome"]').select_option("Disputed")
+	dialog.locator(".checkbox", has_text=worklist_data.invoice).locator("input").check()
+	part = dialog.locator(".frappe-control", has_text=f"Amount of {worklist_data.invoice}").locator("input")
+	part.fill("300")
+	part.press("Tab")
+	for control in (dialog.locator(".checkbox", has_text=worklist_data.invoice), part):
+		box = control.bounding_box()
+		assert box and box["x"] + box["width"] <= 390, box
+	desk.shot("phone-log-call-dispute")
+	dialog.locator(".btn-modal-primary").click()
+	expect(page.locator(".desk-alert .alert-message").first).to_contain_text("Call logged")
+
+	disputed = page.evaluate(
+		"""async (customer) => {
+			const r = await frappe.xcall("frappe.client.get_list", {
+				doctype: "Customer Interaction",
+				filters: { customer, interaction_type: "Dispute" },
+				fields: ["name"],
+			});
+			return Promise.all(r.map((d) => frappe.xcall("frappe.client.get", { doctype: "Customer Interaction", name: d.name })));
+		}""",
+		worklist_data.customer,
+	)
+	assert [[(i["sales_invoice"], i["amount"]) for i in d["invoices"]] for d in disputed] == [
+		[(worklist_data.invoice, 300)]
+	]

@@ -44,36 +44,32 @@ crm_pack.log_call = function (customer, company, after) {
 					{
 						fieldname: "invoices",
 						label: __("Invoices"),
-						fieldtype: "Table",
+						fieldtype: "MultiCheck",
+						columns: 1,
 						description: __(
 							"Tick the invoices the promise or dispute is about. Amount: the part in question; empty for all it still owes."
 						),
 						depends_on: "eval:['Promised to Pay','Disputed'].includes(doc.outcome)",
-						cannot_add_rows: true,
-						cannot_delete_rows: true,
-						in_place_edit: true,
-						data: invoices.map((inv) => ({
-							sales_invoice: inv.name,
-							due_date: inv.due_date,
-							currency: inv.currency,
-							outstanding_amount: inv.outstanding_amount,
+						// shows the amount of each ticked invoice (a MultiCheck refreshes nothing itself)
+						on_change: () => dialog.refresh_dependency(),
+						options: invoices.map((inv) => ({
+							label: `${inv.name} · ${frappe.datetime.str_to_user(inv.due_date)} · ${format_currency(
+								inv.outstanding_amount,
+								inv.currency
+							)}`,
+							value: inv.name,
 						})),
-						fields: [
-							{ fieldname: "sales_invoice", label: __("Invoice"), fieldtype: "Data", read_only: 1, in_list_view: 1, columns: 3 },
-							{ fieldname: "due_date", label: __("Due Date"), fieldtype: "Date", read_only: 1, in_list_view: 1, columns: 2 },
-							{
-								fieldname: "outstanding_amount",
-								label: __("Outstanding"),
-								fieldtype: "Currency",
-								options: "currency",
-								read_only: 1,
-								in_list_view: 1,
-								columns: 2,
-							},
-							{ fieldname: "amount", label: __("Amount"), fieldtype: "Currency", options: "currency", in_list_view: 1, columns: 2 },
-							{ fieldname: "currency", fieldtype: "Link", options: "Currency", hidden: 1 },
-						],
 					},
+					// one amount per ticked invoice, stacked: a table is wider than a phone
+					...invoices.map((inv, i) => ({
+						fieldname: `part_${i}`,
+						label: __("Amount of {0}", [inv.name]),
+						fieldtype: "Currency",
+						options: inv.currency,
+						depends_on: `eval:['Promised to Pay','Disputed'].includes(doc.outcome) && (doc.invoices || []).includes(${JSON.stringify(
+							inv.name
+						)})`,
+					})),
 				],
 				primary_action_label: __("Log Call"),
 				primary_action(values) {
@@ -89,9 +85,9 @@ crm_pack.log_call = function (customer, company, after) {
 								promised_amount: values.promised_amount || null,
 								promised_date: values.promised_date || null,
 								invoices: ["Promised to Pay", "Disputed"].includes(values.outcome)
-									? dialog.fields_dict.invoices.grid
-											.get_selected_children()
-											.map((row) => ({ sales_invoice: row.sales_invoice, amount: row.amount || null }))
+									? invoices
+											.map((inv, i) => ({ sales_invoice: inv.name, amount: values[`part_${i}`] || null }))
+											.filter((row) => (values.invoices || []).includes(row.sales_invoice))
 									: [],
 							},
 							freeze: true,

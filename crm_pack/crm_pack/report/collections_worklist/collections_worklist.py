@@ -59,16 +59,17 @@ def _summary(data: list[dict]) -> list[dict]:
 
 
 def _columns() -> list[dict]:
+	# what the collector acts on first, so it fits a phone's width (390 px): who, the
+	# button, how much and what to do; the rest scrolls in after
 	return [
-		column(_("Customer"), "customer", "Link", "CRM Customer", 160),
-		column(_("Customer Name"), "customer_name", width=160),
-		column(_("Company"), "company", "Link", "Company", 140),
-		column(_("Overdue"), "overdue_amount", "Currency", "currency", 120),
-		column(_("Oldest Due Date"), "oldest_due_date", "Date", width=110),
-		column(_("Days Overdue"), "days_overdue", "Int", width=90),
-		column(_("Follow-up Level"), "collection_level", "Int", width=90),
-		column(_("Next Action"), "next_action", width=260),
+		column(_("Customer"), "customer", "Link", "CRM Customer", 150),
 		column(_("Log Call"), "log_call", width=90),
+		column(_("Overdue"), "overdue_amount", "Currency", "currency", 120),
+		column(_("Days Overdue"), "days_overdue", "Int", width=90),
+		column(_("Next Action"), "next_action", width=260),
+		column(_("Company"), "company", "Link", "Company", 140),
+		column(_("Follow-up Level"), "collection_level", "Int", width=90),
+		column(_("Oldest Due Date"), "oldest_due_date", "Date", width=110),
 		column(_("Last Contact"), "last_contact", "Datetime", width=150),
 		column(_("Open Promise"), "open_promise_amount", "Currency", "customer_currency", 110),
 		column(_("Promised For"), "open_promise_date", "Date", width=100),
@@ -78,6 +79,7 @@ def _columns() -> list[dict]:
 		column(_("Late Orders Value"), "late_order_amount", "Currency", "currency", 120),
 		column(_("Owner"), "relationship_owner", "Link", "User", 140),
 		column(_("Collector"), "collector", "Link", "User", 140),
+		column(_("Customer Name"), "customer_name", width=160),
 		column(_("Currency"), "currency", "Link", "Currency", 70),
 		column(_("Customer Currency"), "customer_currency", "Link", "Currency", 70),
 	]
