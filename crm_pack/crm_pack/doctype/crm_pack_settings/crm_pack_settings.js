@@ -7,10 +7,10 @@ frappe.ui.form.on("CRM Pack Settings", {
 		frm.set_query("dunning_type", "collection_levels", () => ({
 			query: "crm_pack.api.collections.dunning_types",
 		}));
-		const grid = frm.fields_dict.collection_levels.grid;
-		grid.update_docfield_property("dunning_type", "ignore_link_validation", 1);
 	},
 	refresh(frm) {
+		// the grid exists once the form is drawn (not yet at setup)
+		frm.fields_dict.collection_levels.grid.update_docfield_property("dunning_type", "ignore_link_validation", 1);
 		if (frm.doc.collections_enabled && !frm.is_dirty()) {
 			frm.add_custom_button(__("Run Follow-ups Now"), () =>
 				frappe
