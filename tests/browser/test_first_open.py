@@ -244,8 +244,15 @@ def test_chinese_user_reads_chinese(desk, site_data):
 
 	desk.goto(f"crm-customer/{site_data.zh_customer}")
 	expect(page.locator(".crm-360")).to_be_visible()
+	# an interaction's status Open in its own sense (待处理), not frappe's bare 开 ("switch on")
+	expect(page.locator(".crm-360")).to_contain_text("待处理")
 	found["crm customer"] = latin_words(desk, allowed)
 	desk.shot("zh-crm-customer")
+
+	desk.goto(f"customer-interaction?customer={site_data.zh_customer}")
+	pills = page.locator(".list-row-container .indicator-pill")
+	expect(pills.first).to_have_text("待处理")
+	assert "开" not in pills.all_inner_texts()
 
 	desk.goto(f"implementation-project/{site_data.zh_project}")
 	phase = page.locator('.frappe-control[data-fieldname="current_phase"] .control-value')
