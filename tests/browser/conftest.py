@@ -13,6 +13,7 @@ process of its own, so the data the tests need is written and committed up front
 Screenshots of every step go to tests/browser/artifacts/.
 """
 
+import contextlib
 import os
 import pathlib
 import signal
@@ -288,3 +289,22 @@ def report_cell(page, customer: str, column: str):
 	row = page.locator(".dt-scrollable .dt-row", has_text=customer).first
 	expect(row).to_be_visible()
 	return row.locator(f'.dt-cell[data-col-index="{col_index(page, column)}"]')
+
+
+@contextlib.contextmanager
+def on_site():
+	"""A committed frappe connection to the test site, from the test process (the site is
+	served by another process: what a test arranges must be committed before it looks)."""
+	import frappe
+
+	cwd = os.getcwd()
+	os.chdir(SITES_PATH)  # frappe resolves its logs folder from the working directory
+	frappe.init(site=SITE, sites_path=str(SITES_PATH))
+	frappe.connect()
+	frappe.set_user("Administrator")
+	try:
+		yield frappe
+		frappe.db.commit()
+	finally:
+		frappe.destroy()
+		os.chdir(cwd)

@@ -2,32 +2,19 @@
 picks a level's Dunning Type (no rights on ERPNext's Dunning Type needed), saves, and runs
 the follow-ups from the settings."""
 
-import os
 import types
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SITE, SITES_PATH
+from tests.browser.conftest import on_site
 
 MANAGER = "browser.manager@crm-pack.test"  # CRM Manager (+ Sales Master Manager)
 
 
 def _on_site(fn):
-	import frappe
-
-	cwd = os.getcwd()
-	os.chdir(SITES_PATH)
-	frappe.init(site=SITE, sites_path=str(SITES_PATH))
-	frappe.connect()
-	try:
-		frappe.set_user("Administrator")
-		out = fn(frappe)
-		frappe.db.commit()
-		return out
-	finally:
-		frappe.destroy()
-		os.chdir(cwd)
+	with on_site() as frappe:
+		return fn(frappe)
 
 
 def _companies_without_letters(frappe) -> list[str]:

@@ -3,35 +3,13 @@ follow-up on a CRM Customer, a project moving with its phases, and the RFM and c
 reports agreeing on a new customer. Each test's records are written and committed up
 front by a fixture here (the site is served by another process)."""
 
-import contextlib
 import datetime as dt
-import os
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import col_index, report_cell
-
-
-@contextlib.contextmanager
-def on_site():
-	"""A committed frappe connection to the test site, from the test process."""
-	import frappe
-
-	from tests.browser.conftest import SITE, SITES_PATH
-
-	cwd = os.getcwd()
-	os.chdir(SITES_PATH)  # frappe resolves its logs folder from the working directory
-	frappe.init(site=SITE, sites_path=str(SITES_PATH))
-	frappe.connect()
-	frappe.set_user("Administrator")
-	try:
-		yield frappe
-		frappe.db.commit()
-	finally:
-		frappe.destroy()
-		os.chdir(cwd)
+from tests.browser.conftest import col_index, on_site, report_cell
 
 
 def user_date(page, iso: str) -> str:

@@ -1,12 +1,11 @@
 """The collector's worklist in a real browser: from the workspace shortcut to a logged call."""
 
-import os
 import types
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESK, SITE, SITES_PATH, col_index, report_cell
+from tests.browser.conftest import DESK, col_index, on_site, report_cell
 
 COLLECTOR = "browser.sales@crm-pack.test"  # CRM User + Sales User: reads the company's books
 OVERDUE_RATE = 987.65
@@ -16,27 +15,17 @@ OVERDUE_RATE = 987.65
 def worklist_data(site_data):
 	"""A customer of the collector's with an invoice 20 days overdue, committed before the
 	browser looks (the site is served by another process)."""
-	import frappe
 	from frappe.utils import add_days, nowdate
 
 	from tests.integration import factories
 
-	cwd = os.getcwd()
-	os.chdir(SITES_PATH)
-	frappe.init(site=SITE, sites_path=str(SITES_PATH))
-	frappe.connect()
-	try:
-		frappe.set_user("Administrator")
+	with on_site() as frappe:
 		customer = factories.customer(f"Browser Overdue {site_data.tag}")
 		invoice = factories.sales_invoice(
 			customer, OVERDUE_RATE, posting_date=add_days(nowdate(), -30), due_days=10
 		)
 		frappe.db.set_value("CRM Customer", customer, "collector", COLLECTOR)
-		frappe.db.commit()
-		return types.SimpleNamespace(customer=customer, invoice=invoice.name, amount=invoice.grand_total)
-	finally:
-		frappe.destroy()
-		os.chdir(cwd)
+	return types.SimpleNamespace(customer=customer, invoice=invoice.name, amount=invoice.grand_total)
 
 
 def widget(page, title):

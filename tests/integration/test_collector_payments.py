@@ -98,8 +98,8 @@ def test_the_collector_takes_a_credit_note(as_collector):
 def test_the_collector_reconciles_an_advance_and_unreconciles_it(as_collector):
 	cust = customer_with_email()
 	invoice = overdue_invoice(cust, 500, 40)
-	advance = factories.advance_payment(cust, 500)
 	letter = dunned(cust, invoice)
+	advance = factories.advance_payment(cust, 500)  # received after the letter went
 	as_collector()
 	reconcile(cust, invoice, "Payment Entry", advance.name, invoice.debit_to)
 	books.settle()
