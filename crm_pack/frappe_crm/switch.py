@@ -89,21 +89,26 @@ def before_app_uninstall(app_name: str) -> None:
 
 
 def _custom_fields() -> None:
-	from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
-
-	field = {
-		"fieldname": FIELD,
-		"fieldtype": "HTML",
-		"label": "Customer Account",
-		"description": "crm_pack: the customer's account in ERPNext (outstanding, overdue, follow-ups).",
-	}
-	create_custom_fields(
-		{
-			"CRM Deal": [{**field, "insert_after": "organization"}],
-			"CRM Organization": [{**field, "insert_after": "organization_name"}],
-		},
-		ignore_validate=True,
-	)
+	for doctype, after in (("CRM Deal", "organization"), ("CRM Organization", "organization_name")):
+		if frappe.db.exists("Custom Field", {"dt": doctype, "fieldname": FIELD}):
+			continue
+		# an HTML field has no column: no schema sync, which would also commit the transaction
+		before, frappe.flags.in_create_custom_fields = frappe.flags.in_create_custom_fields, True
+		try:
+			frappe.get_doc(
+				{
+					"doctype": "Custom Field",
+					"dt": doctype,
+					"fieldname": FIELD,
+					"fieldtype": "HTML",
+					"label": "Customer Account",
+					"insert_after": after,
+					"description": "crm_pack: the customer's account in ERPNext (outstanding, overdue, follow-ups).",
+				}
+			).insert(ignore_permissions=True)
+		finally:
+			frappe.flags.in_create_custom_fields = before
+		frappe.clear_cache(doctype=doctype)
 
 
 def _layout(doctype: str) -> tuple[str | None, str | None]:
