@@ -69,9 +69,11 @@ def open_in_frappe_crm(desk, path: str) -> None:
 	with contextlib.suppress(Exception):
 		skip.wait_for(state="visible", timeout=5000)
 		skip.click()
-	helper = page.locator("div.fixed.right-0.w-80")  # frappe-ui's HelpModal; its last button closes it
+	helper = page.locator(
+		"div.fixed.right-0.w-80"
+	)  # frappe-ui's HelpModal; its header's last button closes it
 	if helper.is_visible():
-		helper.locator("button").last.click()
+		helper.locator("div.justify-between.px-2 button").last.click()
 		expect(helper).to_be_hidden()
 
 

@@ -265,3 +265,25 @@ def test_a_deal_with_promise_shows_it_in_the_customer_currency():
 	shown = account("CRM Organization", org)
 	assert shown["open_promise_amount"] == 400
 	assert frappe.utils.format_date(add_days(nowdate(), 5)) in shown["html"]
+
+
+def test_frappe_crm_leaving_takes_the_bridge_with_it_and_arriving_brings_it_back():
+	"""frappe calls these hooks around `uninstall-app crm` / `install-app crm`: the bridge's
+	field, section, scripts and organization links go before Frappe CRM's tables do."""
+	from crm_pack.frappe_crm import switch
+
+	org, deal, customer = won_customer()
+	switch.before_app_uninstall("crm")
+	try:
+		assert not frappe.db.count("Custom Field", {"fieldname": switch.FIELD})
+		assert not frappe.db.count("CRM Form Script", {"name": ("in", list(switch.SCRIPTS.values()))})
+		for dt in switch.DOCTYPES:
+			layout = frappe.db.get_value("CRM Fields Layout", {"dt": dt, "type": "Side Panel"}, "layout")
+			assert switch.SECTION not in layout
+		assert not frappe.get_all("CRM Customer", filters={"frappe_crm_organization": ("is", "set")})
+		switch.before_app_uninstall("erpnext")  # another app leaving changes nothing
+	finally:
+		switch.after_app_install("crm")
+	assert frappe.db.count("Custom Field", {"fieldname": switch.FIELD}) == 2
+	# linked again from what Frappe CRM wrote (the won deal's customer)
+	assert frappe.db.get_value("CRM Customer", customer, "frappe_crm_organization") == org
