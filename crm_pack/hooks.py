@@ -124,8 +124,10 @@ additional_timeline_content = {
 	"CRM Customer": [
 		"crm_pack.interactions.timeline.ledger_documents",
 		"crm_pack.interactions.timeline.interactions",
+		# Frappe CRM's notes, calls and tasks on the customer's deals (where that app is installed)
+		"crm_pack.frappe_crm.timeline.activities",
 	],
-	"Customer": ["crm_pack.interactions.timeline.interactions"],
+	"Customer": ["crm_pack.interactions.timeline.interactions", "crm_pack.frappe_crm.timeline.activities"],
 }
 
 scheduler_events = {

@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from crm_pack.frappe_crm import account, identity, switch
+from crm_pack.frappe_crm import account, identity, projects, switch
 from crm_pack.permissions import require_crm_manager
 
 PANEL_DOCTYPES = ("CRM Deal", "CRM Organization")
@@ -27,7 +27,15 @@ def get_account(doctype: str, name: str) -> dict:
 	if not frappe.has_permission("CRM Customer", "read", customer):
 		return {"customer": customer, "permitted": False, "html": account.not_shared()}
 	data = account.read(customer)
-	return {**data, "customer": customer, "permitted": True, "html": account.render(data)}
+	out = {**data, "customer": customer, "permitted": True, "html": account.render(data)}
+	if doctype == "CRM Deal":
+		out["implementation_project"] = projects.existing(name)
+		if out["implementation_project"]:
+			out["implementation_project_url"] = frappe.utils.get_absolute_url(
+				"Implementation Project", out["implementation_project"]
+			)
+		out["can_start_project"] = projects.can_start(name, customer)
+	return out
 
 
 @frappe.whitelist(methods=["POST"])
@@ -39,3 +47,14 @@ def link_existing_organizations() -> dict:
 			_("The Frappe CRM bridge is off: Frappe CRM is not installed or CRM Pack Settings turns it off.")
 		)
 	return identity.link_existing()
+
+
+@frappe.whitelist(methods=["POST"])
+def start_implementation_project(deal: str) -> dict:
+	"""A won deal starts its Implementation Project (or opens the one it has)."""
+	if not switch.active():
+		frappe.throw(
+			_("The Frappe CRM bridge is off: Frappe CRM is not installed or CRM Pack Settings turns it off.")
+		)
+	frappe.has_permission("CRM Deal", "read", deal, throw=True)
+	return projects.start(deal)

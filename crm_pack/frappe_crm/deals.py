@@ -26,6 +26,26 @@ FIELDS = [
 SHOWN = 10
 
 
+def _or_filters(customer: str, organization: str | None) -> list:
+	"""The customer's deals: its anchored organization's and those Frappe CRM made it from."""
+	or_filters = []
+	if organization:
+		or_filters.append(["CRM Deal", "organization", "=", organization])
+	if frappe.get_meta("CRM Deal").has_field("erpnext_customer"):
+		or_filters.append(["CRM Deal", "erpnext_customer", "=", customer])
+	return or_filters
+
+
+def visible_names(customer: str) -> list[str]:
+	"""The customer's deals the reader may read in Frappe CRM (none where the bridge is off)."""
+	if not switch.active() or not frappe.has_permission("CRM Deal", "read"):
+		return []
+	or_filters = _or_filters(customer, identity.organization_of(customer))
+	if not or_filters:
+		return []
+	return frappe.get_list("CRM Deal", or_filters=or_filters, pluck="name", limit=500)
+
+
 def for_customer(customer: str) -> dict | None:
 	"""None where the bridge is off; else the deals the reader may see, newest first, and
 	their summary."""
@@ -33,12 +53,8 @@ def for_customer(customer: str) -> dict | None:
 		return None
 	if not frappe.has_permission("CRM Deal", "read"):
 		return {"permitted": False, "deals": [], "summary": summarize([], {})}
-	or_filters = []
 	organization = identity.organization_of(customer)
-	if organization:
-		or_filters.append(["CRM Deal", "organization", "=", organization])
-	if frappe.get_meta("CRM Deal").has_field("erpnext_customer"):
-		or_filters.append(["CRM Deal", "erpnext_customer", "=", customer])
+	or_filters = _or_filters(customer, organization)
 	deals = (
 		frappe.get_list("CRM Deal", fields=FIELDS, or_filters=or_filters, order_by="modified desc", limit=500)
 		if or_filters

@@ -287,3 +287,118 @@ def test_frappe_crm_leaving_takes_the_bridge_with_it_and_arriving_brings_it_back
 	assert frappe.db.count("Custom Field", {"fieldname": switch.FIELD}) == 2
 	# linked again from what Frappe CRM wrote (the won deal's customer)
 	assert frappe.db.get_value("CRM Customer", customer, "frappe_crm_organization") == org
+
+
+def order_from_deal(deal, customer):
+	"""A quotation made from the deal (Frappe CRM's Quotation.crm_deal) and its Sales Order."""
+	from erpnext.selling.doctype.quotation.quotation import make_sales_order
+
+	quotation = frappe.get_doc(
+		{
+			"doctype": "Quotation",
+			"quotation_to": "Customer",
+			"party_name": customer,
+			"company": factories.company(),
+			"crm_deal": deal.name,
+			"items": [{"item_code": factories.ITEM, "qty": 1, "rate": 2500}],
+		}
+	).insert(ignore_permissions=True)
+	quotation.submit()
+	order = make_sales_order(quotation.name)
+	order.delivery_date = add_days(nowdate(), 10)
+	for item in order.items:
+		item.delivery_date = order.delivery_date
+	order.insert(ignore_permissions=True)
+	order.submit()
+	factories._settle()
+	return order
+
+
+def test_a_won_deal_starts_its_implementation_project_linked_to_deal_customer_and_order():
+	from crm_pack.api.frappe_crm import start_implementation_project
+
+	org, deal, customer = won_customer(value=2500)
+	order = order_from_deal(deal, customer)
+	shown = account("CRM Deal", deal.name)
+	assert shown["can_start_project"] is True and not shown["implementation_project"]
+	# a Frappe CRM Sales User may read the deal but not start a project
+	frappe.set_user(fcrm.SALES)
+	try:
+		with pytest.raises(frappe.PermissionError):
+			start_implementation_project(deal.name)
+	finally:
+		frappe.set_user("Administrator")
+	frappe.get_doc("User", "crm.manager@crm-pack.test").add_roles("Sales User")
+	frappe.set_user("crm.manager@crm-pack.test")
+	try:
+		project = start_implementation_project(deal.name)
+		again = start_implementation_project(deal.name)  # one project per deal
+	finally:
+		frappe.set_user("Administrator")
+	assert again["name"] == project["name"]
+	doc = frappe.get_doc("Implementation Project", project["name"])
+	assert (doc.customer, doc.sales_order, doc.frappe_crm_deal) == (customer, order.name, deal.name)
+	shown = account("CRM Deal", deal.name)
+	assert shown["implementation_project"] == doc.name and shown["can_start_project"] is False
+
+
+def test_a_deal_not_won_starts_no_project():
+	from crm_pack.api.frappe_crm import start_implementation_project
+
+	org, won, customer = won_customer()
+	open_deal = fcrm.deal(org, status="Negotiation")
+	assert account("CRM Deal", open_deal.name)["can_start_project"] is False
+	with pytest.raises(frappe.ValidationError, match="not won"):
+		start_implementation_project(open_deal.name)
+	assert not frappe.db.exists("Implementation Project", {"frappe_crm_deal": open_deal.name})
+
+
+def test_frappe_crm_notes_calls_and_tasks_show_on_the_crm_customer_timeline():
+	from frappe.desk.form.load import getdoc
+
+	org, deal, customer = won_customer()
+	frappe.get_doc(
+		{
+			"doctype": "FCRM Note",
+			"title": "Budget approved",
+			"content": "<p>CFO signed <script>x()</script></p>",
+			"reference_doctype": "CRM Deal",
+			"reference_docname": deal.name,
+		}
+	).insert(ignore_permissions=True)
+	frappe.get_doc(
+		{
+			"doctype": "CRM Task",
+			"title": "Send contract",
+			"status": "Todo",
+			"reference_doctype": "CRM Deal",
+			"reference_docname": deal.name,
+		}
+	).insert(ignore_permissions=True)
+	frappe.get_doc(
+		{
+			"doctype": "CRM Call Log",
+			"id": f"call-{frappe.generate_hash(length=8)}",
+			"type": "Outgoing",
+			"status": "Completed",
+			"from": "+100",
+			"to": "+200",
+			"reference_doctype": "CRM Deal",
+			"reference_docname": deal.name,
+		}
+	).insert(ignore_permissions=True)
+	getdoc("CRM Customer", customer)
+	timeline = " ".join(e["content"] for e in frappe.response["docinfo"]["additional_timeline_content"])
+	assert "Budget approved" in timeline and "CFO signed" in timeline and "<script" not in timeline
+	assert "Send contract" in timeline and "Outgoing call on" in timeline
+	assert f'href="/crm/deals/{deal.name}"' in timeline
+	# someone Frappe CRM does not let read deals sees none of it, and the form still opens
+	frappe.db.set_value("CRM Customer", customer, "relationship_owner", "crm.user@crm-pack.test")
+	frappe.set_user("crm.user@crm-pack.test")
+	try:
+		frappe.response["docinfo"] = {}
+		getdoc("CRM Customer", customer)
+		timeline = " ".join(e["content"] for e in frappe.response["docinfo"]["additional_timeline_content"])
+	finally:
+		frappe.set_user("Administrator")
+	assert "Budget approved" not in timeline

@@ -86,11 +86,9 @@ PROBES = {
 	# someone without read on CRM Deal is refused the panel (the money: test_frappe_crm_bridge)
 	"crm_pack.api.frappe_crm.get_account": ({"doctype": "CRM Deal", "name": "{deal}"}, (CRM_USER,)),
 	"crm_pack.api.frappe_crm.link_existing_organizations": ({}, (NOBODY, CRM_USER)),
+	"crm_pack.api.frappe_crm.start_implementation_project": ({"deal": "{deal}"}, (NOBODY, CRM_USER)),
 }
-NEEDS_FRAPPE_CRM = {
-	"crm_pack.api.frappe_crm.get_account",
-	"crm_pack.api.frappe_crm.link_existing_organizations",
-}
+NEEDS_FRAPPE_CRM = {m for m in PROBES if m.startswith("crm_pack.api.frappe_crm.")}
 
 
 @pytest.fixture
