@@ -15,6 +15,10 @@ after_install = "crm_pack.setup.install.after_install"
 after_migrate = "crm_pack.setup.install.after_migrate"
 before_uninstall = "crm_pack.setup.uninstall.before_uninstall"
 after_uninstall = "crm_pack.setup.uninstall.after_uninstall"
+# Frappe CRM (frappe/crm) installed or uninstalled beside crm_pack: the bridge follows
+# (crm_pack/frappe_crm/switch.py); any other app is ignored.
+after_app_install = "crm_pack.frappe_crm.switch.after_app_install"
+before_app_uninstall = "crm_pack.frappe_crm.switch.before_app_uninstall"
 
 # Records crm_pack ships that users do not edit; frappe imports them on install and migrate.
 fixtures = [
@@ -109,14 +113,21 @@ doc_events = {
 	"Communication": {
 		"after_insert": "crm_pack.overrides.communication.after_insert",
 	},
+	# Frappe CRM's organization, where that app is installed (never fires without it)
+	"CRM Organization": {
+		"after_rename": "crm_pack.frappe_crm.identity.organization_renamed",
+		"on_trash": "crm_pack.frappe_crm.identity.organization_deleted",
+	},
 }
 
 additional_timeline_content = {
 	"CRM Customer": [
 		"crm_pack.interactions.timeline.ledger_documents",
 		"crm_pack.interactions.timeline.interactions",
+		# Frappe CRM's notes, calls and tasks on the customer's deals (where that app is installed)
+		"crm_pack.frappe_crm.timeline.activities",
 	],
-	"Customer": ["crm_pack.interactions.timeline.interactions"],
+	"Customer": ["crm_pack.interactions.timeline.interactions", "crm_pack.frappe_crm.timeline.activities"],
 }
 
 scheduler_events = {

@@ -100,7 +100,11 @@ def get_customer_360(customer: str) -> dict:
 	for pr in projects:
 		# seeded phase names are the method's English, a translation key; renamed ones show as typed
 		pr.current_phase = _(pr.current_phase) if pr.current_phase else pr.current_phase
+	from crm_pack.frappe_crm import deals
+
+	# None where Frappe CRM is absent or the bridge is off: the section is left out
 	data = {"profile": profile, "interactions": interactions, "projects": projects}
+	data["deals"] = deals.for_customer(customer)
 	return {**data, "html": render(data)}
 
 
@@ -133,7 +137,9 @@ def render(data: dict) -> str:
 			"figures": figures,
 			"behaviour": _behaviour(p),
 			"orders": _orders(p, money),
+			"deal_summary": _deal_summary(data.get("deals")),
 			"text": _text,
+			"money_in": lambda v, c: Markup(escape_html(fmt_money(v or 0, currency=c or p.currency))),
 			"format_date": format_date,
 			"form_url": frappe.utils.get_absolute_url,  # /app on v15, /desk on v16
 		},
@@ -170,4 +176,22 @@ def _orders(p, money) -> list[tuple]:
 		(_("Open Orders"), money(p.open_orders_amount)),
 		(_("Late Orders"), _text(str(p.late_order_count or 0))),
 		(_("Late Orders Value"), money(p.late_order_amount)),
+	]
+
+
+def _deal_summary(deals: dict | None) -> list[tuple] | None:
+	"""Frappe CRM's deals for the customer (frappe_crm/deals.py): open pipeline, won, lost."""
+	if not deals or not deals.get("permitted"):
+		return None
+	summary = deals["summary"]
+
+	def values(by_currency: dict) -> Markup:
+		shown = [escape_html(fmt_money(v, currency=c or None)) for c, v in sorted(by_currency.items())]
+		return Markup(" + ".join(shown) if shown else escape_html(fmt_money(0)))
+
+	return [
+		(_("Open Deals"), _text(str(summary["open"]))),
+		(_("Open Pipeline"), values(summary["open_value"])),
+		(_("Won"), _text(str(summary["won"]))),
+		(_("Lost"), _text(str(summary["lost"]))),
 	]

@@ -12,6 +12,12 @@ from crm_pack.utils.guard import never_blocks
 def after_insert(doc, method=None) -> None:
 	with never_blocks("crm_pack: CRM Customer not created", doc):
 		customer_records.create_for_customer(doc)
+	if doc.get("crm_deal"):
+		# made from a deal won in Frappe CRM: the deal's organization is this customer
+		with never_blocks("crm_pack: Frappe CRM organization not linked", doc):
+			from crm_pack.frappe_crm import identity
+
+			identity.on_customer_insert(doc)
 
 
 def on_update(doc, method=None) -> None:

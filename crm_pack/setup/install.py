@@ -24,11 +24,23 @@ def after_install() -> None:
 	from crm_pack.relationship import data_quality
 
 	data_quality.recompute()
+	ensure_frappe_crm_bridge(link_existing=True)
 	frappe.db.commit()
 
 
 def after_migrate() -> None:
 	ensure_desk_records()
+	ensure_frappe_crm_bridge()
+
+
+def ensure_frappe_crm_bridge(link_existing: bool = False) -> None:
+	"""Frappe CRM's extension points where that app is installed and the bridge is on, none
+	where it is off (crm_pack/frappe_crm/switch.py); nothing where Frappe CRM is absent."""
+	from crm_pack.frappe_crm import identity, switch
+
+	switch.apply()
+	if link_existing and switch.active():
+		identity.link_existing()
 
 
 def ensure_desk_records() -> None:

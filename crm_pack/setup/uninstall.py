@@ -64,6 +64,10 @@ def before_uninstall() -> None:
 
 	remove_complaint_sla()
 	remove_desk_records()
+	from crm_pack.frappe_crm import switch
+
+	if switch.installed():
+		switch.teardown()  # Frappe CRM stays: its records lose crm_pack's panel and scripts
 	remove_references(our_doctypes(), ROLES)
 	for role in ROLES:
 		if frappe.db.exists("Role", role):

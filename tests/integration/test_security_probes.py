@@ -11,6 +11,7 @@ import pytest
 
 import crm_pack
 from tests.integration import factories
+from tests.integration import frappe_crm_setup as fcrm
 
 NOBODY = "sales.only@crm-pack.test"  # a desk user with no crm_pack role
 CRM_USER = "crm.user@crm-pack.test"
@@ -81,7 +82,13 @@ PROBES = {
 		(NOBODY,),
 	),
 	"crm_pack.crm_pack.dashboard_chart_source.revenue_by_tier.revenue_by_tier.get": ({}, (NOBODY,)),
+	# the Frappe CRM bridge: Frappe CRM's Sales User (NOBODY here) reads its deals, so only
+	# someone without read on CRM Deal is refused the panel (the money: test_frappe_crm_bridge)
+	"crm_pack.api.frappe_crm.get_account": ({"doctype": "CRM Deal", "name": "{deal}"}, (CRM_USER,)),
+	"crm_pack.api.frappe_crm.link_existing_organizations": ({}, (NOBODY, CRM_USER)),
+	"crm_pack.api.frappe_crm.start_implementation_project": ({"deal": "{deal}"}, (NOBODY, CRM_USER)),
 }
+NEEDS_FRAPPE_CRM = {m for m in PROBES if m.startswith("crm_pack.api.frappe_crm.")}
 
 
 @pytest.fixture
@@ -91,7 +98,14 @@ def targets():
 	project = frappe.get_doc(
 		{"doctype": "Implementation Project", "project_name": "Probe", "customer": customer}
 	).insert()
-	return {"customer": customer, "other": other, "project": project.name, "company": factories.company()}
+	deal = fcrm.deal(fcrm.organization()).name if fcrm.installed() else None
+	return {
+		"customer": customer,
+		"other": other,
+		"project": project.name,
+		"company": factories.company(),
+		"deal": deal,
+	}
 
 
 def test_every_whitelisted_method_is_probed():
@@ -100,6 +114,8 @@ def test_every_whitelisted_method_is_probed():
 
 @pytest.mark.parametrize("method", sorted(PROBES))
 def test_methods_refuse_users_without_rights(method, targets):
+	if method in NEEDS_FRAPPE_CRM and not fcrm.installed():
+		pytest.skip(fcrm.SKIP_REASON)
 	args, refused = PROBES[method]
 	fn = whitelisted_methods()[method]
 	kwargs = {k: v.format(**targets) for k, v in args.items()}

@@ -15,7 +15,15 @@ APP = REPO / "crm_pack"
 # The one place that says which modules are pure: crm_pack/problems.py, crm_pack/texts.py and every module
 # under crm_pack/<domain>/rules/.
 SHARED_PURE = ("crm_pack.problems", "crm_pack.texts")
-DOMAINS_WITH_RULES = ("analytics", "credit_control", "interactions", "ledger", "projects", "relationship")
+DOMAINS_WITH_RULES = (
+	"analytics",
+	"credit_control",
+	"frappe_crm",
+	"interactions",
+	"ledger",
+	"projects",
+	"relationship",
+)
 
 
 def pure_modules() -> list[str]:

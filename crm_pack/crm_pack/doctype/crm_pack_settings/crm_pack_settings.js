@@ -22,4 +22,25 @@ frappe.ui.form.on("CRM Pack Settings", {
 			);
 		}
 	},
+	// crm_pack/frappe_crm/identity.py: anchor the organizations that existed before the bridge
+	link_frappe_crm_organizations(frm) {
+		frappe.call({
+			method: "crm_pack.api.frappe_crm.link_existing_organizations",
+			type: "POST",
+			freeze: true,
+			callback: ({ message }) => {
+				if (!message) return;
+				const left = Object.keys(message.ambiguous || {});
+				frappe.msgprint(
+					__("{0} organizations linked to their customers.", [message.linked]) +
+						(left.length
+							? "<br>" +
+							  __("More than one customer fits, link by hand: {0}", [
+									left.map((o) => frappe.utils.escape_html(o)).join(", "),
+							  ])
+							: "")
+				);
+			},
+		});
+	},
 });

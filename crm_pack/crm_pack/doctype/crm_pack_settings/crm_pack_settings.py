@@ -23,3 +23,10 @@ class CRMPackSettings(Document):
 			from crm_pack.credit_control.steps import companies_without_letters
 
 			companies_without_letters(self.get("collection_levels") or [], warn=True)
+
+	def on_update(self):
+		if self.has_value_changed("frappe_crm_bridge_off"):
+			# Frappe CRM's side panel, field and form scripts follow the switch (frappe_crm/switch.py)
+			from crm_pack.frappe_crm import switch
+
+			switch.apply()
