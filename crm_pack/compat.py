@@ -68,42 +68,58 @@ def rolled_back_by_server(error: Exception) -> bool:
 	return False
 
 
-def _snapshot_isolation_on() -> bool:
-	"""Whether this server locks by snapshot (MariaDB 11.8 and later default it on). Asked once
-	per server and process."""
+def _has_snapshot_isolation() -> bool:
+	"""Whether this server can lock by snapshot: MariaDB 11.8 and later default it on, 10.6.18+
+	and 10.11.8+ have it off by default, and a session may set it either way. Asked once
+	per server and process; the server's having it is what counts (a session's value may
+	change, and giving a statement the older behaviour where it already applies costs
+	nothing measurable)."""
 	key = (frappe.conf.db_host, frappe.conf.db_port, frappe.conf.db_name)
 	if key not in _snapshot_isolation:
-		rows = frappe.db.sql("show session variables like 'innodb_snapshot_isolation'")
-		# 10.11 has the variable too since 10.11.10, off by default
-		_snapshot_isolation[key] = bool(rows) and str(rows[0][1]).upper() in ("ON", "1")
+		rows = frappe.db.sql("show global variables like 'innodb_snapshot_isolation'")
+		_snapshot_isolation[key] = bool(rows)
 	return _snapshot_isolation[key]
 
 
-@contextmanager
-def locks_read_latest():
-	"""crm_pack's locking reads and writes take the latest committed row, as MariaDB 10.x
-	always did.
+# The statement prefix that gives one statement the older behaviour (MariaDB 10.3+).
+_LATEST = "SET STATEMENT innodb_snapshot_isolation=OFF FOR "
+
+
+def latest_rows(sql: str) -> str:
+	"""`sql` (a locking read or a write of crm_pack's own rows), made to take the latest
+	committed row, as MariaDB 10.x always did.
 
 	Under MariaDB 11.8's snapshot isolation, locking or updating a CRM Customer row that
 	another transaction (a worker, the nightly run, a user) changed after this one's
 	snapshot fails with 1020 and rolls back the user's whole transaction, their invoice
-	with it. The ledger refresh compares what it locks with its snapshot itself
-	(ledger_seq) and leaves a changed customer to a worker, so for its own statements it
-	asks for the older behaviour and puts the session's setting back before ERPNext's next
-	statement. Two statements, on such servers only."""
-	if not _snapshot_isolation_on():
+	with it. The ledger refresh compares what it locks or updates with its snapshot itself
+	(ledger_seq) and leaves a changed customer to a worker, so its statements ask for the
+	older behaviour for themselves: a prefix on servers that have the setting, no
+	statement of its own."""
+	return _LATEST + sql if _has_snapshot_isolation() else sql
+
+
+@contextmanager
+def locks_read_latest():
+	"""The same for every statement in the block, crm_pack's or frappe's (documents saved
+	by the payment follow-up, the rare paths of a refresh): two session statements, on
+	servers that have the setting only. Nested blocks share the outer one."""
+	if not _has_snapshot_isolation() or getattr(frappe.local, "crm_pack_reads_latest", False):
 		yield
 		return
 	frappe.db.sql(
 		"set @crm_pack_snapshot_isolation = @@session.innodb_snapshot_isolation,"
 		" session innodb_snapshot_isolation = off"
 	)
+	frappe.local.crm_pack_reads_latest = True
 	try:
 		yield
 	finally:
+		frappe.local.crm_pack_reads_latest = False
 		frappe.db.sql("set session innodb_snapshot_isolation = @crm_pack_snapshot_isolation")
 
 
 def snapshot_guard_statements() -> int:
-	"""The statements `locks_read_latest` adds to a refresh on this server (query budgets)."""
-	return 2 if _snapshot_isolation_on() else 0
+	"""The statements `locks_read_latest` adds on this server (query budgets of the rare
+	paths that use it)."""
+	return 2 if _has_snapshot_isolation() else 0

@@ -272,6 +272,7 @@ v16_services() {
 }
 
 run_v16() {
+	# env -i in the chroot: the queue database is passed on, or v16's suite would use 1
 	in_v16 CRM_PACK_IN_CHROOT=1 CRM_PACK_VERSION_LABEL=v16 CRM_PACK_BENCH="$v16_bench" \
 		CRM_PACK_SITE="$v16_site" CRM_PACK_DB_PORT=3317 CRM_PACK_TEST_QUEUE_DB="${CRM_PACK_TEST_QUEUE_DB:-1}" \
 		bash "$V16_MOUNT/tests/run_tests.sh" "$@"

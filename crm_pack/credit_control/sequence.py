@@ -15,6 +15,7 @@ from __future__ import annotations
 import frappe
 from frappe.utils import cint, flt, getdate, nowdate
 
+from crm_pack import compat
 from crm_pack.ledger.rules.figures import ZERO
 from crm_pack.utils.guard import never_blocks
 
@@ -44,7 +45,12 @@ def after_figures_written(customers, stored: dict, figures: dict) -> None:
 	promised = [n for n in watched if flt(stored[n].get("open_promise_amount"))]
 	if not (cleared or promised):
 		return
-	with never_blocks("crm_pack: payment follow-up not updated after a ledger change"):
+	# in the refresh's transaction, which may predate a worker's or the nightly run's writes
+	# to these rows: take the latest committed ones, as the refresh does (compat)
+	with (
+		never_blocks("crm_pack: payment follow-up not updated after a ledger change"),
+		compat.locks_read_latest(),
+	):
 		if cleared:
 			stop(cleared)
 		if promised:

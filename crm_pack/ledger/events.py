@@ -30,13 +30,16 @@ _LOCAL_KEY = "crm_pack_ledger_pending"
 
 
 class Pending:
-	"""Customers this transaction touched, and whether their analytics basis changed."""
+	"""Customers this transaction touched, whether their analytics basis changed, and
+	whether their orders or deliveries may have (else only their invoices, payments and
+	ledger postings did)."""
 
-	__slots__ = ("analytics", "ledger", "source")
+	__slots__ = ("analytics", "ledger", "orders", "source")
 
 	def __init__(self) -> None:
 		self.ledger: set[str] = set()
 		self.analytics: set[str] = set()
+		self.orders: set[str] = set()
 		self.source: tuple[str, str] | None = None
 
 
@@ -55,9 +58,12 @@ def _discard() -> None:
 	setattr(frappe.local, _LOCAL_KEY, None)
 
 
-def touch(customers: Iterable[str | None], doc=None, *, analytics: bool = True) -> None:
+def touch(customers: Iterable[str | None], doc=None, *, analytics: bool = True, orders: bool = True) -> None:
 	"""Note customers whose figures this transaction changes; refreshed before the commit.
-	`analytics`: their invoices or payments changed, so their analytics basis is stale."""
+	`analytics`: their invoices or payments changed, so their analytics basis is stale.
+	`orders`: their orders or deliveries may have changed too; False only for what cannot
+	give a customer an order or delivery it had none of (an invoice or payment posted),
+	so its refresh reads only the parts of the ledger the customer has (refresh.py)."""
 	names = {c for c in customers if c}
 	if not names:
 		return
@@ -65,6 +71,8 @@ def touch(customers: Iterable[str | None], doc=None, *, analytics: bool = True) 
 	pending.ledger |= names
 	if analytics:
 		pending.analytics |= names
+	if orders:
+		pending.orders |= names
 	if doc is not None and pending.source is None:
 		pending.source = (doc.doctype, doc.name)
 
@@ -75,7 +83,7 @@ def renamed(old: str, new: str) -> None:
 	pending = getattr(frappe.local, _LOCAL_KEY, None)
 	if pending is None:
 		return
-	for names in (pending.ledger, pending.analytics):
+	for names in (pending.ledger, pending.analytics, pending.orders):
 		if old in names:
 			names.discard(old)
 			names.add(new)
@@ -89,12 +97,10 @@ def flush() -> None:
 	if pending is None or not pending.ledger:
 		return
 	customers = sorted(pending.ledger)
-	# one guard for the refresh and for marking what it could not write
-	with compat.locks_read_latest():
-		try:
-			refresh.refresh_in_transaction(customers, analytics=pending.analytics)
-		except Exception as e:
-			_recover(e, customers, pending)
+	try:
+		refresh.refresh_in_transaction(customers, analytics=pending.analytics, orders=pending.orders)
+	except Exception as e:
+		_recover(e, customers, pending)
 
 
 def _recover(error: Exception, customers: list[str], pending: Pending) -> None:
@@ -146,8 +152,10 @@ def customers_of(doc) -> list[str]:
 
 
 def ledger_changed(doc) -> None:
-	"""An invoice, payment, journal, unreconcile or ledger row: figures and analytics."""
-	touch(customers_of(doc), doc)
+	"""An invoice, payment, journal, unreconcile or ledger row: figures and analytics. Posted
+	or updated, none gives the customer an order or a delivery; a cancel is read in full
+	(an invoice's cancel gives its delivery notes back their unbilled amount)."""
+	touch(customers_of(doc), doc, orders=doc.docstatus == 2)
 
 
 def order_changed(doc) -> None:

@@ -3,9 +3,12 @@
 Seven grouped selects — GL Entry (billed/paid), Payment Ledger Entry (outstanding and
 overdue), Sales Order (orders), Sales Invoice (last invoice), Sales Order Item (late
 orders), Delivery Note Item (unbilled deliveries, for the credit check) and Customer
-Credit Limit (the customer's and its group's limits) — are sent as one UNION ALL: they run inside every invoice submit, where each round trip counts.
+Credit Limit (the customer's and its group's limits) — are sent as one UNION ALL: they
+run inside every invoice submit, where each round trip counts.
 Every part is restricted to the given customers (indexed by party/customer) or, with
-`customers=None`, reads its whole table once, grouped. Nothing runs per customer.
+`customers=None`, reads its whole table once, grouped. Nothing runs per customer. A
+refresh leaves out the order and delivery parts for a customer who has none, unless its
+transaction may have given it some (`kinds_for`, CRM Customer.ledger_parts).
 
 Receivables are summed per voucher and then per customer in the database, so a
 refresh reads a handful of rows however long the customer's history ("ar"); the
@@ -39,6 +42,18 @@ from crm_pack.ledger.rules.figures import (
 CUSTOMERS = Parameter("%(customers)s")
 ON_DATE = Parameter("%(on_date)s")
 KINDS = ("gl", "ar", "so", "si", "late", "dn", "cl")
+# read for everyone; orders ("so", "late") and delivery notes ("dn") only for customers who
+# have them, unless the transaction may have given them some (ledger/events.py)
+ALWAYS = ("gl", "ar", "si", "cl")
+
+
+def kinds_for(parts: str | None) -> tuple[str, ...]:
+	"""The kinds to read for a customer whose last refresh stored `parts` (CRM Customer
+	.ledger_parts; empty: not known yet, everything)."""
+	if not parts:
+		return KINDS
+	stored = set(parts.split(","))
+	return tuple(k for k in KINDS if k in stored or k in ALWAYS)
 
 
 @dataclass
@@ -51,6 +66,18 @@ class LedgerGroups:
 	late_orders: list[LateOrderGroup] = field(default_factory=list)
 	unbilled_deliveries: list[tuple] = field(default_factory=list)
 	credit_limits: list[CreditLimitRow] = field(default_factory=list)
+	# customers with submitted orders / with delivery notes made without order or invoice
+	ordered: set[str] = field(default_factory=set)
+	delivered: set[str] = field(default_factory=set)
+
+	def parts(self, customer: str) -> str:
+		"""The kinds a refresh of this customer reads next time (see `kinds_for`)."""
+		wanted = set(ALWAYS)
+		if customer in self.ordered:
+			wanted |= {"so", "late"}
+		if customer in self.delivered:
+			wanted.add("dn")
+		return ",".join(k for k in KINDS if k in wanted)
 
 	def companies(self) -> set[str]:
 		groups = (*self.gl, *self.receivable, *self.orders, *self.late_orders)
@@ -78,11 +105,14 @@ def read_groups(
 		elif kind == "ple":
 			out.ple.append(PLEGroup(company, party, s1, s2, s3 or None, float(a1 or 0), d1, d2))
 		elif kind == "so":
+			out.ordered.add(party)
 			out.orders.append(OrderGroup(company, party, s1, int(n), float(a1 or 0), float(a2 or 0), d1, d2))
 		elif kind == "late":
 			out.late_orders.append(LateOrderGroup(company, party, int(n), float(a1 or 0)))
 		elif kind == "dn":
-			out.unbilled_deliveries.append((company, party, float(a1 or 0)))
+			out.delivered.add(party)
+			if int(n or 0):  # only closed ones: nothing unbilled
+				out.unbilled_deliveries.append((company, party, float(a1 or 0)))
 		elif kind == "cl":
 			of_group, bypass = (int(v or 0) == 1 for v in (s1, s2))
 			out.credit_limits.append(CreditLimitRow(company, party, of_group, bypass, float(a1 or 0)))
@@ -343,7 +373,9 @@ def _late_order_query(restricted: bool):
 
 def _unbilled_delivery_query(restricted: bool):
 	"""Delivery notes made without an order or invoice and not yet invoiced: the third
-	part of ERPNext's get_customer_outstanding, with its formula."""
+	part of ERPNext's get_customer_outstanding, with its formula. Closed ones count for
+	nothing but are counted (`n`: the open ones), so a customer keeps its "dn" part while
+	a delivery note is closed and reopened (ledger_parts)."""
 	dn = frappe.qb.DocType("Delivery Note")
 	dni = frappe.qb.DocType("Delivery Note Item")
 	sii = frappe.qb.DocType("Sales Invoice Item")
@@ -354,10 +386,11 @@ def _unbilled_delivery_query(restricted: bool):
 		.where(sii.dn_detail == dni.name),
 		0,
 	)
+	is_open = dn.status.notin(["Closed", "Stopped"])
 	amount = (
 		Case()
 		.when(
-			(dni.amount > invoiced) & (dn.base_net_total != 0),
+			is_open & (dni.amount > invoiced) & (dn.base_net_total != 0),
 			(dni.amount - invoiced) / dn.base_net_total * dn.base_grand_total,
 		)
 		.else_(0)
@@ -366,9 +399,10 @@ def _unbilled_delivery_query(restricted: bool):
 		frappe.qb.from_(dn)
 		.join(dni)
 		.on((dni.parent == dn.name) & (dni.parenttype == "Delivery Note"))
-		.select(*_row("dn", dn.company, dn.customer, a=(Sum(amount),)))
+		.select(
+			*_row("dn", dn.company, dn.customer, a=(Sum(amount),), n=Sum(Case().when(is_open, 1).else_(0)))
+		)
 		.where(dn.docstatus == 1)
-		.where(dn.status.notin(["Closed", "Stopped"]))
 		.where(Coalesce(dni.against_sales_order, "") == "")
 		.where(Coalesce(dni.against_sales_invoice, "") == "")
 		.groupby(dn.company, dn.customer)

@@ -3,12 +3,15 @@
 customers marked dirty (scheduler), and for everyone (daily, on demand, install).
 
 Concurrency: a transaction's REPEATABLE READ snapshot may predate another transaction's
-commit for the same customer. `refresh_in_transaction` therefore locks the CRM Customer
-rows and compares each row's `ledger_seq` as committed (locking read) with the value in
-its own snapshot: if another transaction moved it, the snapshot is stale, so the
-customer is marked dirty and recomputed after the commit instead of being written with
-stale figures. Locks are taken in name order, just before the commit, and never held
-across a background job's chunks.
+commit for the same customer. A refresh therefore locks the CRM Customer rows and
+compares each row's `ledger_seq` as committed with the value in its own snapshot: if
+another transaction moved it, the snapshot is stale, so the customer is marked dirty and
+recomputed after the commit instead of being written with stale figures. For the one
+customer of an invoice or payment the update that writes the figures is itself the lock
+and the comparison (`... WHERE ledger_seq = <as this transaction saw it>`: an update
+takes the row as committed); several customers are locked first, in name order, with a
+locking read. Locks are taken just before the commit, and never held across a
+background job's chunks.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from frappe import _
 from frappe.utils import cint
 from pypika.terms import Parameter
 
+from crm_pack import compat
+from crm_pack.ledger import queries as ledger_queries
 from crm_pack.ledger import store
 from crm_pack.ledger.announce import CHANGED_UNWRITTEN, FIGURES_WRITTEN, RECORDS_MISSING, announce
 from crm_pack.ledger.rules.figures import CustomerFigures
@@ -73,10 +78,15 @@ def _lock_sql() -> str:
 
 def _lock(names: list[str]) -> dict[str, tuple]:
 	"""Lock the rows in name order (no deadlock between two recomputes) and read them as committed."""
-	return {r[0]: r[1:] for r in frappe.db.sql(_lock_sql(), {"names": tuple(names)})}
+	sql = compat.latest_rows(_lock_sql())
+	return {r[0]: r[1:] for r in frappe.db.sql(sql, {"names": tuple(names)})}
 
 
-def refresh_in_transaction(customers: list[str], analytics: set[str] | frozenset = frozenset()) -> None:
+def refresh_in_transaction(
+	customers: list[str],
+	analytics: set[str] | frozenset = frozenset(),
+	orders: set[str] | frozenset | None = None,
+) -> None:
 	"""Recompute inside the caller's transaction, just before it commits.
 
 	A refresh reads the customer's whole ledger, so its cost grows with that history.
@@ -84,13 +94,58 @@ def refresh_in_transaction(customers: list[str], analytics: set[str] | frozenset
 	transactions touching more than MAX_CUSTOMERS_IN_TRANSACTION customers, are instead
 	marked dirty and recomputed by a worker right after the commit: the submit's own
 	cost stays bounded. `analytics`: customers whose analytics basis this transaction
-	made stale (counted in the same statement that writes their figures)."""
+	made stale (counted in the same statement that writes their figures). `orders`:
+	customers whose orders or deliveries it may have changed (None: any of them); the
+	others' ledger is read without the parts they are known to have none of."""
 	names = sorted(set(filter(None, customers)))
 	if not names:
 		return
 	if len(names) > MAX_CUSTOMERS_IN_TRANSACTION:
 		mark_dirty(names, analytics=analytics)
 		return
+	if len(names) == 1:
+		name = names[0]
+		if _refresh_one(name, name in analytics, orders is None or name in orders):
+			return
+	# several customers (a journal), or one without its CRM Customer row in this snapshot
+	with compat.locks_read_latest():
+		_refresh_locked(names, analytics)
+
+
+def _refresh_one(name: str, analytics: bool, orders: bool) -> bool:
+	"""One customer in four statements: its state as this transaction sees it, its ledger,
+	and the compared update of its figures and company rows. False when its CRM Customer
+	row is not in this snapshot (the locking path creates it)."""
+	stored = store.stored_state([name])
+	state = stored.get(name)
+	if state is None:
+		return False
+	counted = {name} if analytics else frozenset()
+	limit, _batch = _settings()
+	if (state["ledger_voucher_count"] or 0) > limit:
+		mark_dirty([name], analytics=counted)
+		return True
+	# a customer marked dirty may have anything: read it all
+	everything = orders or state["ledger_dirty"]
+	kinds = ledger_queries.KINDS if everything else ledger_queries.kinds_for(state["ledger_parts"])
+	figures = store.read_figures([name], kinds=kinds)
+	outcome = store.write_compared(name, figures[name], state, analytics)
+	if outcome == store.UNCHANGED:
+		# nothing to write, so nothing locked yet: lock and compare as the locking path does
+		committed = _lock([name])
+		if name in committed and (committed[name][0] or 0) != (state["ledger_seq"] or 0):
+			outcome = store.STALE
+	if outcome == store.STALE:
+		mark_dirty([name], analytics=counted)
+		return True
+	_after_figures_written([name], stored, figures)
+	if outcome == store.UNCHANGED and analytics:
+		with compat.locks_read_latest():  # the listeners' updates take the latest rows
+			announce(CHANGED_UNWRITTEN, [name])
+	return True
+
+
+def _refresh_locked(names: list[str], analytics: set[str] | frozenset) -> None:
 	committed, stored = _locked_state(names, create_missing=True)
 	limit, _batch = _settings()
 	large = [n for n in names if n in stored and (stored[n]["ledger_voucher_count"] or 0) > limit]
@@ -114,21 +169,26 @@ def _after_figures_written(names: list[str], stored: dict, figures: dict) -> Non
 
 def mark_dirty(customers: list[str], analytics: set[str] | frozenset = frozenset()) -> None:
 	"""Flag customers for recompute and ask a worker to do it once this transaction commits."""
-	crm = frappe.qb.DocType("CRM Customer")
 	dirty = sorted(customers)
-	both = [n for n in dirty if n in analytics]
-	ledger_only = [n for n in dirty if n not in analytics]
+	both = tuple(n for n in dirty if n in analytics)
+	ledger_only = tuple(n for n in dirty if n not in analytics)
 	for names, counted in ((both, 1), (ledger_only, 0)):
 		if names:
-			(
-				frappe.qb.update(crm)
-				.set(crm.ledger_dirty, 1)
-				.set(crm.ledger_seq, crm.ledger_seq + 1)
-				.set(crm.analytics_dirty, crm.analytics_dirty + counted)
-				.where(crm.name.isin(names))
-				.run()
-			)
+			frappe.db.sql(compat.latest_rows(_mark_dirty_sql()), {"names": names, "counted": counted})
 	frappe.db.after_commit.add(_enqueue_dirty_job)
+
+
+@cache
+def _mark_dirty_sql() -> str:
+	crm = frappe.qb.DocType("CRM Customer")
+	return (
+		frappe.qb.update(crm)
+		.set(crm.ledger_dirty, 1)
+		.set(crm.ledger_seq, crm.ledger_seq + 1)
+		.set(crm.analytics_dirty, crm.analytics_dirty + Parameter("%(counted)s"))
+		.where(crm.name.isin(Parameter("%(names)s")))
+		.get_sql()
+	)
 
 
 def recompute_after_commit(customers: list[str]) -> None:

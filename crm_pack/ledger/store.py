@@ -22,6 +22,7 @@ import frappe
 from frappe.utils import getdate, now_datetime, today
 from pypika.terms import Parameter, Values
 
+from crm_pack import compat
 from crm_pack.ledger import queries as ledger_queries
 from crm_pack.ledger.currencies import company_currencies, home_currency, rates_into
 from crm_pack.ledger.rules.figures import MONEY_FIELDS, CustomerFigures, compute
@@ -54,6 +55,7 @@ STATE_FIELDS = (
 	"ledger_voucher_count",
 	"company_balances_digest",
 	"ledger_companies",
+	"ledger_parts",
 	*HEADER_FIELDS,
 	# payment follow-up state, read here so the sequence costs nothing for others
 	# (credit_control/sequence.STATE_FIELDS)
@@ -63,17 +65,21 @@ STATE_FIELDS = (
 )
 
 
-def read_figures(customers: list[str] | None, on_date: dt.date | None = None) -> dict[str, CustomerFigures]:
-	"""Figures for the given customers (None: every CRM Customer), from the books."""
+def read_figures(
+	customers: list[str] | None, on_date: dt.date | None = None, kinds: tuple[str, ...] = ledger_queries.KINDS
+) -> dict[str, CustomerFigures]:
+	"""Figures for the given customers (None: every CRM Customer), from the books. `kinds`:
+	the parts of the ledger to read, fewer only where the others are known to be empty
+	(ledger_queries.kinds_for)."""
 	on_date = getdate(on_date or today())
 	names = customers if customers is not None else frappe.get_all("CRM Customer", pluck="name")
 	if not names:
 		return {}
-	groups = ledger_queries.read_groups(customers, on_date)
+	groups = ledger_queries.read_groups(customers, on_date, kinds)
 	companies = groups.companies()
 	currencies = company_currencies(companies)
 	home = home_currency()
-	return compute(
+	figures = compute(
 		names,
 		groups.gl,
 		groups.receivable,
@@ -87,6 +93,9 @@ def read_figures(customers: list[str] | None, on_date: dt.date | None = None) ->
 		credit_limits=groups.credit_limits,
 		company_credit_limits={c: frappe.get_cached_value("Company", c, "credit_limit") for c in companies},
 	)
+	for name, customer_figures in figures.items():
+		customer_figures.ledger_parts = groups.parts(name)
+	return figures
 
 
 @cache
@@ -139,6 +148,61 @@ def _differences(name: str, stored: dict, figures: CustomerFigures) -> list[dict
 	return diffs
 
 
+class _Writes:
+	"""What a set of customers' figures change in their stored rows."""
+
+	__slots__ = ("balances", "corrected", "now", "unwritten", "updates", "vanished")
+
+	def __init__(self) -> None:
+		self.now = now_datetime()
+		self.corrected: list[dict] = []
+		self.updates: dict[str, dict] = {}
+		self.balances: dict[str, list[tuple]] = {}
+		self.vanished: list[str] = []
+		self.unwritten: list[str] = []
+
+
+def _plan(names: list[str], all_figures: dict, stored: dict, analytics) -> _Writes:
+	"""Compare each customer's figures with its stored state; customers in `analytics`
+	have their analytics change counted in the statement that writes their figures, or
+	are listed as unwritten."""
+	plan = _Writes()
+	for name in names:
+		figures, state = all_figures[name], stored[name]
+		diffs = _differences(name, state, figures)
+		rows = balance_rows(figures)
+		digest = _digest(rows)
+		if digest != (state["company_balances_digest"] or ""):
+			plan.balances[name] = rows
+			old = set(filter(None, (state["ledger_companies"] or "").split(",")))
+			if old - {r[0] for r in rows}:
+				plan.vanished.append(name)
+		if (
+			diffs
+			or name in plan.balances
+			or state["ledger_dirty"]
+			or (state["ledger_voucher_count"] != figures.voucher_count)
+			# once known, kept true (not known yet only costs a full read)
+			or (state["ledger_parts"] and state["ledger_parts"] != figures.ledger_parts)
+		):
+			plan.updates[name] = {
+				**{f: getattr(figures, f) for f in HEADER_FIELDS},
+				"ledger_voucher_count": figures.voucher_count,
+				"ledger_seq": (state["ledger_seq"] or 0) + 1,
+				"ledger_updated_on": plan.now,
+				"ledger_dirty": 0,
+				"company_balances_digest": digest,
+				"ledger_companies": ",".join(r[0] for r in rows),
+				"ledger_parts": figures.ledger_parts,
+				"analytics_changes": int(name in analytics),
+				"seen_seq": state["ledger_seq"] or 0,
+			}
+		elif name in analytics:
+			plan.unwritten.append(name)
+		plan.corrected.extend(diffs)
+	return plan
+
+
 def write_chunk(
 	chunk: list[str],
 	all_figures: dict,
@@ -146,53 +210,47 @@ def write_chunk(
 	stored: dict,
 	analytics: set[str] | frozenset = frozenset(),
 ) -> tuple[list[dict], list[str], list[str]]:
-	"""A customer whose committed `ledger_seq` differs from the one in this transaction's
-	snapshot was changed by a transaction this one cannot see: its figures here may be
-	stale, so it is returned among the stale names (for the caller to mark dirty) rather
-	than overwritten. Customers in `analytics` have their analytics change counted in
-	the same statement. Returns (differences corrected, stale names, customers in
-	`analytics` that were neither written nor stale)."""
-	now = now_datetime()
-	corrected, updates, balances, vanished, stale, unwritten = [], {}, {}, [], [], []
+	"""For rows the caller has locked (`committed`: their values as committed). A customer
+	whose committed `ledger_seq` differs from the one in this transaction's snapshot was
+	changed by a transaction this one cannot see: its figures here may be stale, so it is
+	returned among the stale names (for the caller to mark dirty) rather than overwritten.
+	Returns (differences corrected, stale names, customers in `analytics` that were
+	neither written nor stale)."""
+	fresh, stale = [], []
 	for name in chunk:
 		if name not in stored or name not in committed:
 			continue
 		if (committed[name][0] or 0) != (stored[name]["ledger_seq"] or 0):
 			stale.append(name)
-			continue
-		figures, state = all_figures[name], stored[name]
-		diffs = _differences(name, state, figures)
-		rows = balance_rows(figures)
-		digest = _digest(rows)
-		companies = ",".join(r[0] for r in rows)
-		if digest != (state["company_balances_digest"] or ""):
-			balances[name] = rows
-			old = set(filter(None, (state["ledger_companies"] or "").split(",")))
-			if old - {r[0] for r in rows}:
-				vanished.append(name)
-		if (
-			diffs
-			or name in balances
-			or state["ledger_dirty"]
-			or (state["ledger_voucher_count"] != figures.voucher_count)
-		):
-			updates[name] = {
-				**{f: getattr(figures, f) for f in HEADER_FIELDS},
-				"ledger_voucher_count": figures.voucher_count,
-				"ledger_seq": (state["ledger_seq"] or 0) + 1,
-				"ledger_updated_on": now,
-				"ledger_dirty": 0,
-				"company_balances_digest": digest,
-				"ledger_companies": companies,
-				"analytics_changes": int(name in analytics),
-			}
-		elif name in analytics:
-			unwritten.append(name)
-		corrected.extend(diffs)
-	_store_headers(updates)
-	if balances:
-		_write_balances(balances, vanished, now)
-	return corrected, stale, unwritten
+		else:
+			fresh.append(name)
+	plan = _plan(fresh, all_figures, stored, analytics)
+	for name, values in plan.updates.items():
+		frappe.db.sql(_update_sql(), {**values, "name": name})
+	if plan.balances:
+		_write_balances(plan.balances, plan.vanished, plan.now)
+	return plan.corrected, stale, plan.unwritten
+
+
+WRITTEN, STALE, UNCHANGED = "written", "stale", "unchanged"
+
+
+def write_compared(name: str, figures: CustomerFigures, state: dict, analytics: bool) -> str:
+	"""One customer's figures, written only if its row's `ledger_seq` as committed is still
+	the one in this transaction's snapshot: the update locks the row and compares in one
+	statement (the latest committed row, compat.latest_rows). Returns WRITTEN, STALE
+	(another transaction moved it: nothing written, for the caller to mark dirty) or
+	UNCHANGED (nothing to write: not locked, not compared)."""
+	plan = _plan([name], {name: figures}, {name: state}, {name} if analytics else ())
+	values = plan.updates.get(name)
+	if values is None:
+		return UNCHANGED
+	frappe.db.sql(compat.latest_rows(_update_sql(compared=True)), {**values, "name": name})
+	if not frappe.db._cursor.rowcount:  # the row always changes (ledger_seq), so 0 = not matched
+		return STALE
+	if plan.balances:
+		_write_balances(plan.balances, plan.vanished, plan.now)
+	return WRITTEN
 
 
 UPDATED_FIELDS = (
@@ -203,40 +261,34 @@ UPDATED_FIELDS = (
 	"ledger_dirty",
 	"company_balances_digest",
 	"ledger_companies",
+	"ledger_parts",
 )
 
 
 @cache
-def _update_sql() -> str:
+def _update_sql(compared: bool = False) -> str:
+	"""One statement built once per process: a document event updates one customer or a
+	few, and a full recompute writes only the customers whose figures moved. `compared`:
+	only while the row's ledger_seq is still the one this transaction saw."""
 	crm = frappe.qb.DocType("CRM Customer")
 	query = frappe.qb.update(crm)
 	for f in UPDATED_FIELDS:
 		query = query.set(crm[f], Parameter(f"%({f})s"))
 	query = query.set(crm.analytics_dirty, crm.analytics_dirty + Parameter("%(analytics_changes)s"))
-	return query.where(crm.name == Parameter("%(name)s")).get_sql()
-
-
-def _store_headers(updates: dict[str, dict]) -> None:
-	# One statement built once per process: a document event updates one customer or a
-	# few, and a full recompute writes only the customers whose figures moved.
-	for name, values in updates.items():
-		frappe.db.sql(_update_sql(), {**values, "name": name})
+	query = query.where(crm.name == Parameter("%(name)s"))
+	if compared:
+		query = query.where(crm.ledger_seq == Parameter("%(seen_seq)s"))
+	return query.get_sql()
 
 
 BALANCE_COLUMNS = ("name", "parent", "parenttype", "parentfield", "idx", "creation", "modified")
 
 
 def _write_balances(balances: dict[str, list[tuple]], vanished: list[str], now) -> None:
-	bal = frappe.qb.DocType(BALANCE_DOCTYPE)
-	if vanished:
+	if vanished:  # a company dropped out (rare): its rows go
 		keep = [row_name(parent, row[0]) for parent, rows in balances.items() for row in rows] or [""]
-		(
-			frappe.qb.from_(bal)
-			.delete()
-			.where(bal.parenttype == "CRM Customer")
-			.where(bal.parent.isin(vanished))
-			.where(bal.name.notin(keep))
-			.run()
+		frappe.db.sql(
+			compat.latest_rows(_delete_vanished_sql()), {"parents": tuple(vanished), "keep": tuple(keep)}
 		)
 	values = [
 		value
@@ -254,7 +306,20 @@ def _write_balances(balances: dict[str, list[tuple]], vanished: list[str], now) 
 		)
 	]
 	if values:
-		frappe.db.sql(_upsert_sql(sum(len(rows) for rows in balances.values())), values)
+		frappe.db.sql(compat.latest_rows(_upsert_sql(sum(len(rows) for rows in balances.values()))), values)
+
+
+@cache
+def _delete_vanished_sql() -> str:
+	bal = frappe.qb.DocType(BALANCE_DOCTYPE)
+	return (
+		frappe.qb.from_(bal)
+		.delete()
+		.where(bal.parenttype == "CRM Customer")
+		.where(bal.parent.isin(Parameter("%(parents)s")))
+		.where(bal.name.notin(Parameter("%(keep)s")))
+		.get_sql()
+	)
 
 
 @lru_cache(maxsize=64)

@@ -177,6 +177,46 @@ def test_credit_limit_of_the_customer_group_applies_when_the_customer_has_none()
 	assert balance(cust).credit_used_percent == 20
 
 
+def _delivery_without_order(cust: str, rate: float):
+	doc = frappe.get_doc(
+		{
+			"doctype": "Delivery Note",
+			"company": factories.company(),
+			"customer": cust,
+			"posting_date": nowdate(),
+			"items": [{"item_code": factories.ITEM, "qty": 1, "rate": rate}],
+		}
+	).insert(ignore_permissions=True)
+	doc.submit()
+	books.settle()
+	return doc
+
+
+def test_a_delivery_without_an_order_counts_in_credit_use_until_closed_and_again_when_reopened():
+	"""ERPNext's credit check counts a delivery note made without an order while it is open.
+	After an invoice crm_pack reads a customer's delivery notes only once it has some
+	(ledger_parts): closing and reopening one, which no document event reports, loses none."""
+	from erpnext.selling.doctype.customer.customer import get_customer_outstanding
+	from erpnext.stock.doctype.delivery_note.delivery_note import update_delivery_note_status
+
+	cust = factories.customer()
+	_credit_limit(cust, 1000)
+	factories.sales_invoice(cust, 100)
+	company = factories.company()
+
+	def erpnext_used() -> float:
+		return round(get_customer_outstanding(cust, company) / 1000 * 100, 1)
+
+	delivery = _delivery_without_order(cust, 200)
+	assert header(cust).credit_used_percent == erpnext_used() == 30
+	update_delivery_note_status(delivery.name, "Closed")
+	factories.sales_invoice(cust, 50)
+	assert header(cust).credit_used_percent == erpnext_used() == 15
+	update_delivery_note_status(delivery.name, "Submitted")  # the form's Reopen
+	factories.sales_invoice(cust, 50)
+	assert header(cust).credit_used_percent == erpnext_used() == 40
+
+
 # --- payment behaviour ---------------------------------------------------------------------
 
 

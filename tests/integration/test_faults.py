@@ -14,10 +14,11 @@ def broken(*args, **kwargs):
 
 
 LEDGER_PATHS = {
+	"reading the customer's state": (store, "stored_state"),
 	"reading the ledger": (queries, "read_groups"),
 	"computing the figures": (store, "read_figures"),
-	"writing the figures": (store, "write_chunk"),
-	"locking the customer": (refresh, "_lock"),
+	"writing the figures": (store, "write_compared"),
+	"writing the company rows": (store, "_write_balances"),
 }
 
 

@@ -91,3 +91,34 @@ def test_an_invoice_submitted_while_a_worker_rewrites_the_customer_commits():
 		ledger_sync.recompute_dirty(commit=False)
 	assert books.stored(cust) == books.expected(cust, factories.company())
 	assert frappe.db.get_value("CRM Customer", cust, "churn_risk_score") == (before or 0) + 7
+
+
+def test_an_invoice_whose_snapshot_predates_another_refresh_is_left_to_the_worker():
+	"""Another transaction commits a refresh of the customer after the user's transaction
+	first read: the submit's update finds ledger_seq moved, writes nothing from its stale
+	view, marks the customer, and the worker's recompute makes the figures right."""
+	cust = factories.customer()
+	factories.sales_invoice(cust, 50)
+	frappe.db.commit()
+	frappe.db.get_value("CRM Customer", cust, "ledger_seq")  # the snapshot starts here
+
+	def worker():
+		frappe.init(site=SITE, sites_path=str(SITES_PATH))
+		frappe.connect()
+		try:
+			ledger_sync.mark_dirty([cust])  # as a refresh that could not write would
+			frappe.db.commit()
+		finally:
+			frappe.destroy()
+
+	thread = threading.Thread(target=worker)
+	thread.start()
+	thread.join(timeout=60)
+
+	invoice = factories.sales_invoice(cust, 100)  # settles: compared with its snapshot
+	assert frappe.db.get_value("Sales Invoice", invoice.name, "docstatus") == 1
+	frappe.db.commit()
+	assert frappe.db.get_value("CRM Customer", cust, "ledger_dirty") == 1
+	ledger_sync.recompute_dirty(commit=False)
+	assert books.stored(cust) == books.expected(cust, factories.company())
+	assert books.stored(cust)["outstanding_amount"] == 150

@@ -166,6 +166,8 @@ class CustomerFigures(Figures):
 	company_count: int = 0
 	# how many vouchers the Payment Ledger holds for the customer: the size of a refresh
 	voucher_count: int = 0
+	# which parts of the ledger its next refresh reads (ledger/queries.kinds_for; set by the reader)
+	ledger_parts: str = ""
 
 	def company(self, name: str) -> CompanyFigures:
 		if name not in self.companies:
