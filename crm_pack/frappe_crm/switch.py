@@ -68,9 +68,17 @@ def teardown() -> None:
 		frappe.clear_cache(doctype=doctype)
 
 
+def migrated() -> bool:
+	"""crm_pack's schema has the bridge's fields: not so between an update of crm_pack's code
+	and its migrate, when crm_pack's after_migrate applies the switch instead."""
+	return frappe.get_meta("CRM Pack Settings").has_field("frappe_crm_bridge_off") and frappe.get_meta(
+		"CRM Customer"
+	).has_field("frappe_crm_organization")
+
+
 def after_app_install(app_name: str) -> None:
 	"""Frappe CRM installed on a site that has crm_pack: switch on and link what exists."""
-	if app_name != APP or not active():
+	if app_name != APP or not migrated() or not active():
 		return
 	setup()
 	from crm_pack.frappe_crm import identity
