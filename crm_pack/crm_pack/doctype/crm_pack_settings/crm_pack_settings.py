@@ -1,6 +1,7 @@
 from frappe.model.document import Document
 from frappe.utils import cint, flt
 
+from crm_pack.analytics.rules import backtest
 from crm_pack.credit_control.rules.levels import check_levels
 from crm_pack.relationship.rules.record_checks import check_settings
 from crm_pack.utils.validation import throw_problems
@@ -17,6 +18,9 @@ class CRMPackSettings(Document):
 				ledger_batch_size=cint(self.ledger_batch_size),
 				scorecard_attribution_days=cint(self.scorecard_attribution_days),
 			)
+		)
+		throw_problems(
+			backtest.check_settings(cint(self.churn_high_score), flt(self.unreliable_payer_below_percent))
 		)
 		throw_problems(check_levels([row.as_dict() for row in self.get("collection_levels") or []]))
 		if cint(self.collections_enabled):
