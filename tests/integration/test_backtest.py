@@ -2,80 +2,13 @@
 and punctual payers, every figure computed by hand; and the guard that nothing dated after a
 backtest day is read for that day."""
 
-import datetime as dt
-
 import frappe
 import pytest
-from frappe.utils import add_days, getdate, nowdate
 
 from crm_pack.analytics import backtest, history
 from crm_pack.analytics.rules import backtest as rules
 from tests.integration import factories
-
-
-def today() -> dt.date:
-	return getdate(nowdate())
-
-
-def backtest_day() -> dt.date:
-	"""Six month-ends ago: its outcomes are known, and a quarter later is a month-end too."""
-	return rules.month_ends(today())[5]
-
-
-def day(offset: int) -> dt.date:
-	return getdate(add_days(backtest_day(), offset))
-
-
-def monthly(customer: str, rate: float, last: int, count: int = 6) -> None:
-	"""`count` invoices 30 days apart, the last `last` days before D (due 30 days later)."""
-	for i in reversed(range(count)):
-		factories.sales_invoice(customer, rate, posting_date=day(-last - 30 * i))
-
-
-def buyers(tag: str) -> dict[str, str]:
-	"""Six monthly buyers; names sort in this order (ABC breaks equal revenue by name)."""
-	names = {
-		key: factories.customer(f"Backtest {tag} {i} {key}")
-		for i, key in enumerate(
-			("lapser_big", "keeper_big", "keeper", "late_returner", "lapser", "slipping"), start=1
-		)
-	}
-	monthly(names["lapser_big"], 5000, last=100)  # 70 days past its rhythm on D; never back
-	monthly(names["lapser"], 100, last=100)
-	monthly(names["keeper_big"], 1000, last=10)  # on rhythm on D; buys again 20 and 50 days on
-	monthly(names["keeper"], 100, last=10)
-	for name in (names["keeper_big"], names["keeper"]):
-		factories.sales_invoice(name, 1000 if name == names["keeper_big"] else 100, posting_date=day(20))
-		factories.sales_invoice(name, 1000 if name == names["keeper_big"] else 100, posting_date=day(50))
-	monthly(names["late_returner"], 100, last=60)  # 5 spreads late on D (score 95.3), back 10 days on
-	factories.sales_invoice(names["late_returner"], 100, posting_date=day(10))
-	monthly(names["slipping"], 100, last=42)  # exactly two spreads late on D: score 50, Medium; never back
-	return names
-
-
-def payers(tag: str) -> dict[str, str]:
-	names = {
-		key: factories.customer(f"Backtest {tag} {key}")
-		for key in ("punctual", "late", "turned_late", "unpaid")
-	}
-
-	def invoice(key, posted, paid_after=None):
-		inv = factories.sales_invoice(names[key], 200, posting_date=day(posted), due_days=30)
-		if paid_after is not None:
-			factories.payment(inv, posting_date=day(posted + paid_after))
-
-	for posted in (-90, -60, -30):
-		invoice("punctual", posted, paid_after=10)  # 20 days early
-		invoice("turned_late", posted, paid_after=10)
-	for posted in (-120, -90, -60):
-		invoice("late", posted, paid_after=50)  # 20 days late
-	# the next invoices, 10 days after day(0), due 30 days later
-	invoice("punctual", 10, paid_after=20)
-	invoice("late", 10, paid_after=60)
-	invoice("turned_late", 10, paid_after=60)
-	invoice("unpaid", -30)  # bought before D, had paid nothing by then
-	invoice("unpaid", 10)  # never paid
-	return names
+from tests.integration.backtest_history import backtest_day, buyers, day, monthly, payers, today
 
 
 def counts(tallies, score, level):
@@ -97,9 +30,9 @@ def test_churn_and_abc_backtest_give_the_figures_computed_by_hand():
 	assert counts(tallies, backtest.CHURN_THRESHOLD, "50") == (4, 3)
 	assert counts(tallies, backtest.CHURN_THRESHOLD, "55") == (3, 2)
 	assert counts(tallies, backtest.CHURN_THRESHOLD, "95") == (3, 2)
-	# ABC on D (net revenue then 30,000 / 6,000 / 600 × 4): A = lapser_big and keeper_big (30,000 of
-	# 38,400 before it = 78 %), B = keeper (first of the 600s by name, 94 % before it), C = the rest.
-	# A quarter later keeper_big 8,000, keeper 800, late_returner 700: everyone kept their tier.
+	# ABC on D (net revenue then 3,000 / 600 / 60 × 4): A = lapser_big and keeper_big (3,000 of
+	# 3,840 before it = 78 %), B = keeper (first of the 60s by name, 94 % before it), C = the rest.
+	# A quarter later keeper_big 800, keeper 80, late_returner 70: everyone kept their tier.
 	assert counts(tallies, backtest.ABC, "A") == (2, 2)
 	assert counts(tallies, backtest.ABC, "B") == (1, 1)
 	assert counts(tallies, backtest.ABC, "C") == (3, 3)

@@ -16,7 +16,7 @@ frappe.query_reports["How Well the Scores Predicted"] = {
 		{
 			fieldname: "min_precision",
 			label: __("Suggest at Precision (%)"),
-			fieldtype: "Percent",
+			fieldtype: "Int",
 			default: 50,
 			description: __("The suggested threshold catches the most while at least this share of those it flags had the outcome"),
 		},

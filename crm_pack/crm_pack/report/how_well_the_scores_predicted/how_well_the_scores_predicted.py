@@ -47,6 +47,12 @@ def execute(filters: dict | None = None):
 	return _columns(score), data, _message(rows, decided), None, _summary(score, rows, precision / 100)
 
 
+def _shown_percent(share: float) -> str:
+	"""A summary card's percent with one decimal ("54.0%"; a Percent card shows the site's float
+	precision, "54.000%")."""
+	return f"{flt(100 * share, 1)}%"
+
+
 def _percent(share):
 	return None if share is None else round(100 * share, 1)
 
@@ -62,7 +68,7 @@ def _columns(score: str) -> list[dict]:
 	if caught:
 		columns += [
 			column(_(caught), "caught", "Percent", width=200),
-			column(_("Lift over Base Rate"), "lift", "Float", width=140),
+			{**column(_("Lift over Base Rate"), "lift", "Float", width=140), "precision": 2},
 		]
 	return columns
 
@@ -96,8 +102,8 @@ def _summary(score: str, rows: list[dict], precision: float) -> list[dict]:
 		{"label": _("Customers Scored"), "value": customers, "datatype": "Int", "indicator": "Blue"},
 		{
 			"label": _("Base Rate"),
-			"value": round(100 * outcomes / customers, 1) if customers else 0,
-			"datatype": "Percent",
+			"value": _shown_percent(outcomes / customers if customers else 0),
+			"datatype": "Data",
 			"indicator": "Blue",
 		},
 	]
@@ -124,16 +130,16 @@ def _summary(score: str, rows: list[dict], precision: float) -> list[dict]:
 		},
 		{
 			"label": _("It Would Have Caught"),
-			"value": round(100 * suggested["caught"], 1),
-			"datatype": "Percent",
+			"value": _shown_percent(suggested["caught"]),
+			"datatype": "Data",
 			"indicator": "Green",
 		},
 		{
 			"label": _("Precision at It"),
-			"value": round(100 * suggested["precision"], 1),
-			"datatype": "Percent",
+			"value": _shown_percent(suggested["precision"]),
+			"datatype": "Data",
 			"indicator": "Green",
 		},
-		{"label": _("Now Set to"), "value": suggested["current"], "datatype": "Float", "indicator": "Grey"},
+		{"label": _("Now Set to"), "value": suggested["current"], "datatype": "Int", "indicator": "Grey"},
 	]
 	return summary
