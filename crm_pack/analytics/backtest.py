@@ -22,8 +22,9 @@ from collections import defaultdict
 
 import frappe
 from frappe.query_builder import Case
-from frappe.query_builder.functions import Sum
+from frappe.query_builder.functions import Max, Min, Sum
 from frappe.utils import cint, flt, getdate, now_datetime, nowdate
+from pypika.terms import CustomFunction
 
 from crm_pack.analytics import history
 from crm_pack.analytics.rules import backtest as rules
@@ -32,12 +33,14 @@ from crm_pack.credit_control.rules import behaviour
 
 CHUNK = 2000
 REFRESH_DAYS = 7
-CHURN, PAYMENT, ABC = "Churn Risk", "Payment Reliability", "ABC Tier"
+LastDay = CustomFunction("LAST_DAY", ["date"])
+CHURN, PAYMENT, ABC, CLV = "Churn Risk", "Payment Reliability", "ABC Tier", "Lifetime Value"
 CHURN_THRESHOLD, RELIABILITY_THRESHOLD = "Churn Threshold", "Reliability Threshold"
 UNRELIABLE, RELIABLE = "Unreliable", "Reliable"
 CHURN_LEVELS = (churn.HIGH, churn.MEDIUM, churn.LOW, churn.ONE_OFF, churn.NEW)
 PAYMENT_LEVELS = (UNRELIABLE, RELIABLE, rules.NOT_MEASURED)
 ABC_LEVELS = ("A", "B", "C")
+CLV_LEVELS = (rules.TOP_FIFTH, rules.OTHERS)
 ALL = "All"  # a threshold row counting everyone a threshold could flag: the denominator of "caught"
 PAYMENT_VOUCHERS = ("Payment Entry", "Journal Entry")
 
@@ -47,10 +50,14 @@ def _day(value) -> dt.date | None:
 
 
 def settings() -> dict:
+	from crm_pack.analytics.basis import _settings as clv_settings
 	from crm_pack.analytics.nightly import _churn_settings, unreliable_below
 
 	s, churn_settings = _churn_settings()
 	return {
+		"clv": clv_settings()[1],
+		"retention": flt(s.retention_probability_percent) / 100,
+		"discount": flt(s.discount_rate_percent) / 100,
 		"churn": churn_settings,
 		"unreliable": unreliable_below(s),
 		"a_share": flt(s.abc_a_share) / 100 or 0.8,
@@ -175,6 +182,45 @@ def _dues(names: list[str], since: dt.date, today: dt.date, companies) -> dict[s
 	return out
 
 
+def _month_sales(names: list[str], until: dt.date, companies, rates) -> dict[str, list[rules.MonthSales]]:
+	"""Per customer, item group, cost known or not and month: sales (invoices standing today)
+	dated up to `until`, for the lifetime value then and the margin that followed."""
+	si = frappe.qb.DocType("Sales Invoice")
+	item = frappe.qb.DocType("Sales Invoice Item")
+	known = Case().when(item.incoming_rate > 0, 1).else_(0)
+	month = LastDay(si.posting_date)
+	rows = (
+		frappe.qb.from_(item)
+		.join(si)
+		.on(si.name == item.parent)
+		.select(
+			si.customer,
+			item.item_group,
+			known,
+			month,
+			Min(si.posting_date),
+			Max(si.posting_date),
+			Sum(history._in_home_currency(item.base_net_amount, si.company, companies, rates)),
+			Sum(history._in_home_currency(item.incoming_rate * item.stock_qty, si.company, companies, rates)),
+		)
+		.where(si.docstatus == 1)
+		.where(si.company.isin(companies))
+		.where(item.parenttype == "Sales Invoice")
+		.where(si.customer.isin(names))
+		.where(si.posting_date <= until)
+		.groupby(si.customer, item.item_group, known, month)
+		.run()
+	)
+	out: dict[str, list[rules.MonthSales]] = defaultdict(list)
+	for customer, group, is_known, month_end, first, last, revenue, cost in rows:
+		out[customer].append(
+			rules.MonthSales(
+				getdate(month_end), group or "", first, last, flt(revenue), flt(cost) if is_known else None
+			)
+		)
+	return out
+
+
 # --- replay ---------------------------------------------------------------------------
 
 
@@ -277,6 +323,7 @@ def compute(
 			for t in rules.RELIABILITY_THRESHOLDS:
 				if reliability is not None and reliability < t:
 					tallies[(RELIABILITY_THRESHOLD, day, str(t))].add(late)
+	_lifetime_value(names, today, s, tallies)
 	for day in days:
 		later = rules.add_months(day, rules.ABC_HORIZON_MONTHS)
 		if later in revenue and day in revenue:
@@ -285,6 +332,28 @@ def compute(
 			).items():
 				tallies[(ABC, day, tier)] = tally
 	return dict(tallies)
+
+
+def _lifetime_value(names: list[str] | None, today: dt.date, s: dict, tallies: dict) -> None:
+	"""At the month-ends whose next 12 months are over: the live projection's first year against
+	the margin of those 12 months, per fifth of customers by the projection."""
+	days = rules.clv_days(today)
+	rates = history.company_rates()
+	companies = sorted(rates) or [""]
+	names = _customers() if names is None else sorted(names)
+	predicted: dict[dt.date, dict[str, float]] = defaultdict(dict)
+	actual: dict[dt.date, dict[str, float]] = defaultdict(dict)
+	for start in range(0, len(names), CHUNK):
+		sales = _month_sales(names[start : start + CHUNK], today, companies, rates)
+		for name, mine in sales.items():
+			for day in days:
+				value = rules.predicted_year(mine, day, s["clv"], s["retention"], s["discount"])
+				if value is not None:
+					predicted[day][name] = value
+					actual[day][name] = rules.margin_between(mine, day, rules.add_months(day, 12), s["clv"])
+	for day, values in predicted.items():
+		for name, level in rules.value_levels(values).items():
+			tallies[(CLV, day, level)].add(actual[day][name] > 0, values[name], actual[day][name])
 
 
 def store(tallies: dict[tuple, rules.Tally], commit: bool = False) -> int:
@@ -360,12 +429,12 @@ def stored(score: str) -> dict[str, rules.Tally]:
 	sbt = frappe.qb.DocType("CRM Score Backtest")
 	rows = (
 		frappe.qb.from_(sbt)
-		.select(sbt.level, Sum(sbt.customers), Sum(sbt.outcomes))
+		.select(sbt.level, Sum(sbt.customers), Sum(sbt.outcomes), Sum(sbt.predicted), Sum(sbt.actual))
 		.where(sbt.score == score)
 		.groupby(sbt.level)
 		.run()
 	)
-	return {level: rules.Tally(cint(c), cint(o)) for level, c, o in rows}
+	return {level: rules.Tally(cint(c), cint(o), flt(p), flt(a)) for level, c, o, p, a in rows}
 
 
 def days_stored() -> int:
@@ -379,6 +448,7 @@ SCORES = {
 	CHURN: (CHURN_LEVELS, CHURN_THRESHOLD, "churn_high_score"),
 	PAYMENT: (PAYMENT_LEVELS, RELIABILITY_THRESHOLD, "unreliable_payer_below_percent"),
 	ABC: (ABC_LEVELS, None, None),
+	CLV: (CLV_LEVELS, None, None),
 }
 
 

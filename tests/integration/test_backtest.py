@@ -4,6 +4,7 @@ backtest day is read for that day."""
 
 import frappe
 import pytest
+from frappe.utils import add_days, getdate
 
 from crm_pack.analytics import backtest, history
 from crm_pack.analytics.rules import backtest as rules
@@ -196,3 +197,28 @@ def test_the_worklist_and_churn_risk_say_what_the_backtest_found():
 	assert backtest.headline(backtest.CHURN).startswith(
 		"On this site, High flagged 75% of the customers who lapsed; 75% of High lapsed"
 	)
+
+
+def test_lifetime_value_against_the_margin_of_the_next_12_months():
+	"""Services without a known cost: profit = revenue × the default 20 % margin; the projection's
+	first year = annual base profit × 80 % retention / 1.1 (10 % discount)."""
+	when = rules.clv_days(today())[0]  # about two years ago: its next 12 months are over
+
+	def on(offset):
+		return getdate(add_days(when, offset))
+
+	big, *small = (factories.customer() for _ in range(5))
+	factories.sales_invoice(big, 1000, posting_date=on(-60))
+	factories.sales_invoice(big, 1000, posting_date=on(-30))
+	factories.sales_invoice(big, 1000, posting_date=on(30))  # the next year: margin 200
+	for name in small:
+		factories.sales_invoice(name, 100, posting_date=on(-30))
+	factories.sales_invoice(small[0], 100, posting_date=on(60))  # margin 20
+	tallies = backtest.compute([big, *small], today(), [day(0)])
+	top = tallies[(backtest.CLV, when, rules.TOP_FIFTH)]
+	rest = tallies[(backtest.CLV, when, rules.OTHERS)]
+	# big: profit 400 over less than a year of buying → 400 a year → 400 × 0.8 / 1.1 = 290.91
+	assert (top.customers, top.outcomes, top.predicted, top.actual) == (1, 1, 290.91, 200)
+	# four small: 20 a year each → 14.55 each; one bought again (margin 20)
+	assert (rest.customers, rest.outcomes, rest.actual) == (4, 1, 20)
+	assert rest.predicted == pytest.approx(4 * 14.55)

@@ -28,7 +28,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from crm_pack.analytics.rules import abc, churn
+from crm_pack.analytics.rules import abc, churn, clv
 from crm_pack.credit_control.rules import behaviour
 from crm_pack.problems import Problem, _
 
@@ -42,6 +42,7 @@ MIN_LEVEL_CUSTOMERS = 5  # in one level's row
 CHURN_THRESHOLDS = tuple(range(30, 100, 5))  # candidate "High from" scores
 RELIABILITY_THRESHOLDS = tuple(range(10, 101, 10))  # candidate "unreliable below" percents
 NOT_MEASURED = "Not measured"
+TOP_FIFTH, OTHERS = "Top fifth", "Other four fifths"
 RELIABILITY_BANDS = ("Under 50 %", "50–80 %", "80 % and over", NOT_MEASURED)
 
 
@@ -71,14 +72,31 @@ class Due:
 	paid_by_due_date: bool
 
 
+@dataclass(frozen=True)
+class MonthSales:
+	"""A customer's sales of one item group in one month (cost None where ERPNext does not
+	know it), from invoices standing today."""
+
+	month_end: dt.date
+	item_group: str
+	first_day: dt.date
+	last_day: dt.date
+	revenue: float
+	cost: float | None
+
+
 @dataclass
 class Tally:
 	customers: int = 0
 	outcomes: int = 0
+	predicted: float = 0.0
+	actual: float = 0.0
 
-	def add(self, outcome: bool) -> None:
+	def add(self, outcome: bool, predicted: float = 0.0, actual: float = 0.0) -> None:
 		self.customers += 1
 		self.outcomes += bool(outcome)
+		self.predicted += predicted
+		self.actual += actual
 
 
 def month_ends(today: dt.date, count: int = MONTHS) -> list[dt.date]:
@@ -212,6 +230,62 @@ def abc_stability(
 	return out
 
 
+def clv_days(today: dt.date) -> list[dt.date]:
+	"""The month-ends whose next 12 months are over by today: 12 to 23 months before the last."""
+	return [d for d in month_ends(today, 2 * MONTHS) if add_months(d, MONTHS) < today][-MONTHS:]
+
+
+def _clv_input(sales: Sequence[MonthSales]) -> clv.CLVInput:
+	groups: dict[tuple[str, bool], list] = {}
+	for s in sales:
+		key = (s.item_group, s.cost is not None)
+		g = groups.setdefault(key, [s.first_day, 0.0, 0.0])
+		g[0] = min(g[0], s.first_day)
+		g[1] += s.revenue
+		g[2] += s.cost or 0.0
+	return clv.CLVInput(
+		first_purchase=min((s.first_day for s in sales), default=None),
+		last_purchase=max((s.last_day for s in sales), default=None),
+		sales=[
+			clv.GroupSales(group, first, revenue, cost if known else None)
+			for (group, known), (first, revenue, cost) in groups.items()
+		],
+	)
+
+
+def predicted_year(
+	sales: Sequence[MonthSales],
+	day: dt.date,
+	settings: clv.CLVSettings,
+	retention_probability: float,
+	discount_rate: float,
+) -> float | None:
+	"""The next 12 months of profit the live lifetime value projected on `day` (the first year
+	of clv.projected, from the base profit of the sales by then, per year of buying as the
+	basis counts it); None when nothing was bought by then. Referral and price premium are not
+	replayed: they are not part of the projection."""
+	data = _clv_input([s for s in sales if s.month_end <= day])
+	if data.first_purchase is None:
+		return None
+	years = max(1.0, (data.last_purchase - data.first_purchase).days / 365)
+	return clv.projected(clv.base_profit(data, settings) / years, retention_probability, discount_rate, 1)
+
+
+def margin_between(
+	sales: Sequence[MonthSales], start: dt.date, end: dt.date, settings: clv.CLVSettings
+) -> float:
+	"""The profit (the base-profit rule) on the sales of the months after `start` up to `end`."""
+	return clv.base_profit(_clv_input([s for s in sales if start < s.month_end <= end]), settings)
+
+
+def value_levels(predicted: Mapping[str, float]) -> dict[str, str]:
+	"""TOP_FIFTH for the fifth of customers with the highest predicted value (at least one),
+	OTHERS for the rest; equal values by name."""
+	ranked = sorted(predicted, key=lambda n: (-predicted[n], n))
+	top = max(1, round(len(ranked) / 5)) if ranked else 0
+	return {name: TOP_FIFTH if i < top else OTHERS for i, name in enumerate(ranked)}
+
+
 def figures(tallies: Mapping[str, Tally], order: Sequence[str]) -> list[dict]:
 	"""Per level (in `order`): customers, outcomes, share with the outcome, share of all
 	outcomes caught and lift over the base rate; a level with too few customers keeps its
@@ -219,6 +293,7 @@ def figures(tallies: Mapping[str, Tally], order: Sequence[str]) -> list[dict]:
 	customers = sum(t.customers for t in tallies.values())
 	outcomes = sum(t.outcomes for t in tallies.values())
 	base = outcomes / customers if customers else None
+	total_actual = sum(t.actual for t in tallies.values())
 	rows = []
 	for level in order:
 		t = tallies.get(level, Tally())
@@ -229,6 +304,9 @@ def figures(tallies: Mapping[str, Tally], order: Sequence[str]) -> list[dict]:
 				"level": level,
 				"customers": t.customers,
 				"outcomes": t.outcomes,
+				"predicted": round(t.predicted, 2),
+				"actual": round(t.actual, 2),
+				"actual_share": t.actual / total_actual if enough and total_actual > 0 else None,
 				"share": share,
 				"caught": t.outcomes / outcomes if enough and outcomes else None,
 				"lift": share / base if share is not None and base else None,

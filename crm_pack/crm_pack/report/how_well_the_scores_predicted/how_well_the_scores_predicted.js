@@ -9,6 +9,7 @@ frappe.query_reports["How Well the Scores Predicted"] = {
 				{ value: "Churn Risk", label: __("Churn Risk") },
 				{ value: "Payment Reliability", label: __("Payment Reliability") },
 				{ value: "ABC Tier", label: __("ABC Tier") },
+				{ value: "Lifetime Value", label: __("Lifetime Value") },
 			],
 			default: "Churn Risk",
 			reqd: 1,

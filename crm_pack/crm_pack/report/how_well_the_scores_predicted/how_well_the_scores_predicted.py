@@ -15,6 +15,7 @@ LABELS = {
 	backtest.CHURN: ("Lapsed", "Share That Lapsed", "Share of All Lapsed Caught"),
 	backtest.PAYMENT: ("Paid Late", "Share That Paid Late", "Share of All Late Payers Caught"),
 	backtest.ABC: ("Same Tier a Quarter Later", "Share Still in the Tier", None),
+	backtest.CLV: ("Bought in the Next 12 Months", "Share That Bought Again", None),
 }
 SETTING_LABELS = {
 	backtest.CHURN: "High Churn Risk from (score)",
@@ -41,10 +42,13 @@ def execute(filters: dict | None = None):
 			"share": _percent(r["share"]),
 			"caught": _percent(r["caught"]),
 			"lift": None if r["lift"] is None else round(r["lift"], 2),
+			"predicted": r["predicted"],
+			"actual": r["actual"],
+			"actual_share": _percent(r["actual_share"]),
 		}
 		for r in rows
 	]
-	return _columns(score), data, _message(rows, decided), None, _summary(score, rows, precision / 100)
+	return _columns(score), data, _message(score, rows, decided), None, _summary(score, rows, precision / 100)
 
 
 def _shown_percent(share: float) -> str:
@@ -70,10 +74,25 @@ def _columns(score: str) -> list[dict]:
 			column(_(caught), "caught", "Percent", width=200),
 			{**column(_("Lift over Base Rate"), "lift", "Float", width=140), "precision": 2},
 		]
+	if score == backtest.CLV:
+		currency = frappe.get_cached_value(
+			"Company", frappe.defaults.get_global_default("company"), "default_currency"
+		)
+		columns += [
+			{
+				**column(_("Predicted Next-12-Month Profit"), "predicted", "Currency", width=190),
+				"options": currency,
+			},
+			{
+				**column(_("Actual Next-12-Month Margin"), "actual", "Currency", width=190),
+				"options": currency,
+			},
+			column(_("Share of All Actual Margin"), "actual_share", "Percent", width=170),
+		]
 	return columns
 
 
-def _message(rows: list[dict], decided: int) -> str | None:
+def _message(score: str, rows: list[dict], decided: int) -> str | None:
 	if not backtest.days_stored():
 		text = _(
 			"The backtest has not run yet on this site. It runs with the nightly analytics and "
@@ -84,6 +103,12 @@ def _message(rows: list[dict], decided: int) -> str | None:
 			"Not enough history: a share is shown from {0} customers scored at a month-end whose "
 			"outcome is known by today (this site has {1}), and for a level from {2} customers."
 		).format(rules.MIN_OUTCOMES, decided, rules.MIN_LEVEL_CUSTOMERS)
+	elif score == backtest.CLV:
+		text = _(
+			"Lifetime value is checked at the 12 month-ends before the last year, the only ones whose "
+			"next 12 months are over: the first year the projection expected that day against the "
+			"margin those 12 months brought, for the fifth of customers it valued most and the rest."
+		)
 	else:
 		text = _(
 			"Each customer counts once per month-end at which they had bought (one of the last 12), "
