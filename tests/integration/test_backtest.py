@@ -222,3 +222,31 @@ def test_lifetime_value_against_the_margin_of_the_next_12_months():
 	# four small: 20 a year each → 14.55 each; one bought again (margin 20)
 	assert (rest.customers, rest.outcomes, rest.actual) == (4, 1, 20)
 	assert rest.predicted == pytest.approx(4 * 14.55)
+
+
+def test_the_nightly_run_refreshes_the_backtest_weekly_and_after_a_month_end():
+	from crm_pack.analytics.rules.backtest import month_ends
+
+	frappe.db.delete("CRM Score Backtest")
+	assert backtest.due(today())  # never run
+	try:
+		backtest.nightly_job()  # the whole test site, committed as the scheduler's job commits
+		assert backtest.last_computed() and not backtest.due(today())
+		assert backtest.days_stored() <= len(month_ends(today())) + len(rules.clv_days(today()))
+	finally:
+		frappe.db.delete("CRM Score Backtest")  # other tests read the Churn Risk report's line
+		frappe.db.commit()
+	backtest.store({(backtest.CHURN, day(0), "High"): rules.Tally(1, 1)})  # computed now (rolled back)
+	assert backtest.due(getdate(add_days(today(), backtest.REFRESH_DAYS)))
+	first_of_next_month = getdate(add_days(today().replace(day=28), 4)).replace(day=1)
+	assert backtest.due(first_of_next_month)
+
+
+def test_a_threshold_out_of_range_is_refused_with_its_reason():
+	settings = frappe.get_doc("CRM Pack Settings")
+	settings.churn_high_score = 120
+	with pytest.raises(frappe.ValidationError, match="High churn risk starts at a score from 1 to 100"):
+		settings.save()
+	frappe.db.rollback()
+	frappe.clear_document_cache("CRM Pack Settings", "CRM Pack Settings")
+	assert frappe.db.get_single_value("CRM Pack Settings", "churn_high_score") in (70, None, 0)
