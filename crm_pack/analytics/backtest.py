@@ -442,6 +442,12 @@ def days_stored() -> int:
 	return len(frappe.qb.from_(sbt).select(sbt.backtest_day).distinct().run())
 
 
+# what the live scores use while a setting is empty (nightly._churn_settings, unreliable_below)
+DEFAULTS = {
+	"churn_high_score": churn.ChurnSettings.high_score,
+	"unreliable_payer_below_percent": behaviour.LOW_RELIABILITY_PERCENT,
+}
+
 # score -> its levels (the first is the one the live scores flag), its threshold rows and
 # the CRM Pack Settings field the threshold is
 SCORES = {
@@ -472,14 +478,15 @@ def suggestion(score: str, min_precision: float) -> dict | None:
 	thresholds = stored(threshold_score)
 	everyone = thresholds.pop(ALL, rules.Tally())
 	candidates = {cint(level): t for level, t in thresholds.items()}
-	value = rules.suggest(candidates, everyone.outcomes, min_precision)
+	current = flt(frappe.db.get_single_value("CRM Pack Settings", field)) or DEFAULTS[field]
+	value = rules.suggest(candidates, everyone.outcomes, min_precision, current)
 	if value is None:
 		return None
 	t = candidates[value]
 	return {
 		"value": value,
 		"field": field,
-		"current": flt(frappe.db.get_single_value("CRM Pack Settings", field)),
+		"current": current,
 		"caught": t.outcomes / everyone.outcomes,
 		"precision": t.outcomes / t.customers,
 	}

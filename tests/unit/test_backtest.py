@@ -166,6 +166,11 @@ def test_suggest_catches_the_most_at_the_precision():
 	assert bt.suggest({50: bt.Tally(4, 1)}, 15, 0.5) is None
 	# equal catches: the one flagging fewer
 	assert bt.suggest({50: bt.Tally(10, 6), 60: bt.Tally(8, 6)}, 6, 0.5) == 60
+	# thresholds the history cannot tell apart: the one nearest the setting, which then stays
+	same = {t: bt.Tally(1, 1) for t in (10, 20, 50, 60, 100)}
+	assert bt.suggest(same, 3, 0.5, current=50) == 50
+	assert bt.suggest(same, 3, 0.5, current=55) == 50  # nearest (60 is as near: the lower wins)
+	assert bt.suggest(same, 3, 0.5, current=90) == 100
 	with pytest.raises(ValueError):
 		bt.check_precision(0)
 

@@ -319,15 +319,19 @@ def enough_history(tallies: Mapping[str, Tally]) -> bool:
 	return sum(t.customers for t in tallies.values()) >= MIN_OUTCOMES
 
 
-def suggest(thresholds: Mapping[float, Tally], all_outcomes: int, min_precision: float) -> float | None:
+def suggest(
+	thresholds: Mapping[float, Tally], all_outcomes: int, min_precision: float, current: float | None = None
+) -> float | None:
 	"""The threshold whose flagged customers catch the most outcomes while at least
-	`min_precision` (0–1) of them have it; equal catches: the one flagging fewer. None when
-	no threshold reaches the precision."""
+	`min_precision` (0–1) of them have it; equal catches: the one flagging fewer, and among
+	thresholds that flag the very same (the history cannot tell them apart) the one nearest
+	`current`, so the evidence never moves a setting it does not speak to. None when no
+	threshold reaches the precision."""
 	best = None
 	for value, t in thresholds.items():
 		if not t.customers or t.outcomes / t.customers < min_precision:
 			continue
-		key = (t.outcomes, -t.customers)
+		key = (t.outcomes, -t.customers, -abs(value - current) if current is not None else 0)
 		if best is None or key > best[0]:
 			best = (key, value)
 	return best[1] if best and all_outcomes else None
