@@ -1,27 +1,16 @@
 """How Well the Scores Predicted in a real browser, as a CRM Manager, in English and Chinese:
 the figures of a site history with known outcomes, and applying a suggested threshold."""
 
-import os
 import types
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PASSWORD, SITE, SITES_PATH
+from tests.browser.conftest import PASSWORD, on_site
 
 MANAGER = "browser.manager@crm-pack.test"  # CRM Manager (conftest.USERS)
 ZH_MANAGER = "browser.backtest.zh@crm-pack.test"  # a CRM Manager who works in Chinese
 REPORT = "query-report/How Well the Scores Predicted"
-
-
-def _site():
-	import frappe
-
-	os.chdir(SITES_PATH)
-	frappe.init(site=SITE, sites_path=str(SITES_PATH))
-	frappe.connect()
-	frappe.set_user("Administrator")
-	return frappe
 
 
 @pytest.fixture(scope="module")
@@ -29,9 +18,7 @@ def backtested(site_data):
 	"""Monthly buyers and payers with known outcomes, backtested and committed before the browser
 	looks; afterwards the stored figures and the setting are put back (other tests read the
 	Churn Risk report's line and the settings)."""
-	cwd = os.getcwd()
-	frappe = _site()
-	try:
+	with on_site() as frappe:
 		from crm_pack.analytics import backtest
 		from tests.browser.data import ensure_user
 		from tests.integration.backtest_history import buyers, payers
@@ -44,25 +31,17 @@ def backtested(site_data):
 		payment_rows, _n = backtest.figures(backtest.PAYMENT)
 		high_score = frappe.db.get_single_value("CRM Pack Settings", "churn_high_score")
 		suggested = backtest.suggestion(backtest.CHURN, 0.5)
-		frappe.db.commit()
-	finally:
-		frappe.destroy()
-		os.chdir(cwd)
 	yield types.SimpleNamespace(
 		churn={r["level"]: r for r in churn_rows},
 		payment={r["level"]: r for r in payment_rows},
 		high_score=high_score,
 		suggested=suggested,
 	)
-	frappe = _site()
-	try:
+	with on_site() as frappe:
 		frappe.db.delete("CRM Score Backtest")
 		frappe.db.set_single_value("CRM Pack Settings", "churn_high_score", high_score)
 		frappe.db.commit()
 		frappe.clear_document_cache("CRM Pack Settings", "CRM Pack Settings")
-	finally:
-		frappe.destroy()
-		os.chdir(cwd)
 
 
 def _row(page, level):
