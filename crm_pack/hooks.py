@@ -153,6 +153,8 @@ scheduler_events = {
 		"crm_pack.ledger.refresh.recompute_all_job",
 		# ABC tiers, lifetime value, churn risk, RFM and share of wallet for every customer.
 		"crm_pack.analytics.nightly.recompute_all_job",
+		# how well the scores predicted: the last 12 month-ends replayed, weekly and after a month-end
+		"crm_pack.analytics.backtest.nightly_job",
 		# So do schedule slip and adoption of implementation projects.
 		"crm_pack.crm_pack.doctype.implementation_project.implementation_project.refresh_active_projects",
 	],

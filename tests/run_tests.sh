@@ -272,7 +272,8 @@ v16_services() {
 }
 
 run_v16() {
-	# env -i in the chroot: the queue database is passed on, or v16's suite would use 1
+	# env -i: what the chroot's run needs of ours is passed by name (the queue database too, or
+	# two checkouts' v16 runs would share database 1 and one's burst worker take the other's jobs)
 	in_v16 CRM_PACK_IN_CHROOT=1 CRM_PACK_VERSION_LABEL=v16 CRM_PACK_BENCH="$v16_bench" \
 		CRM_PACK_SITE="$v16_site" CRM_PACK_DB_PORT=3317 CRM_PACK_TEST_QUEUE_DB="${CRM_PACK_TEST_QUEUE_DB:-1}" \
 		bash "$V16_MOUNT/tests/run_tests.sh" "$@"

@@ -158,9 +158,10 @@ def item_groups(companies, customers=None, rates=None):
 		return query.run()
 
 
-def payment_days(companies, customers=None) -> list[tuple]:
+def payment_days(companies, customers=None, until: dt.date | None = None) -> list[tuple]:
 	"""Per fully paid invoice: the customer, invoice date and the day it was fully paid,
-	ordered by customer and payment day. Read from the Payment Ledger alone, grouped per
+	ordered by customer and payment day; with `until`, as the Payment Ledger stood that day
+	(rows dated later unread: the backtest, analytics/backtest.py). Read from the Payment Ledger alone, grouped per
 	invoice: the invoice's own row carries its date and amount, payments carry theirs, so
 	no join with Sales Invoice is needed (a join over a million invoices costs 4×)."""
 	ple = frappe.qb.DocType("Payment Ledger Entry")
@@ -181,6 +182,8 @@ def payment_days(companies, customers=None) -> list[tuple]:
 	)
 	if customers is not None:
 		query = query.where(ple.party.isin(customers))
+	if until is not None:
+		query = query.where(ple.posting_date <= until)
 	with _large_groups():
 		rows = query.run()
 	return sorted(rows, key=lambda r: (r[0], r[2]))

@@ -29,7 +29,7 @@ from frappe.utils import cint, flt, getdate, now_datetime, nowdate
 
 from crm_pack import texts
 from crm_pack.analytics import basis as analytics_basis
-from crm_pack.analytics.rules import abc, churn, rfm
+from crm_pack.analytics.rules import abc, backtest, churn, rfm
 from crm_pack.credit_control.rules import behaviour
 from crm_pack.utils.bulk_update import CHUNK, update_rows
 
@@ -145,10 +145,16 @@ def _store_bases(bases, state: dict[str, dict], commit: bool) -> None:
 
 def _churn_settings():
 	s = frappe.get_cached_doc("CRM Pack Settings")
-	return s, churn.ChurnSettings(
+	return s, backtest.churn_settings(
+		cint(s.churn_high_score) or churn.ChurnSettings.high_score,
 		new_customer_days=cint(s.churn_new_customer_days) or 90,
 		default_interval_days=cint(s.churn_default_interval_days) or 90,
 	)
+
+
+def unreliable_below(settings) -> float:
+	"""CRM Pack Settings' unreliable-payer threshold (the rule's default when empty)."""
+	return flt(settings.unreliable_payer_below_percent) or behaviour.LOW_RELIABILITY_PERCENT
 
 
 def _date(value) -> dt.date | None:
@@ -171,13 +177,14 @@ def _pattern(s: dict) -> churn.BuyingPattern:
 	)
 
 
-def _money_signals(s: dict) -> list[tuple[str, tuple]]:
+def _money_signals(s: dict, unreliable: float) -> list[tuple[str, tuple]]:
 	return behaviour.churn_signals(
 		credit_used_percent=float(s.get("credit_used_percent") or 0),
 		late_order_count=int(s.get("late_order_count") or 0),
 		late_order_amount=float(s.get("late_order_amount") or 0),
 		# 0 is also "nothing measured yet": the rule raises nothing for it
 		payment_reliability=float(s.get("payment_reliability") or 0),
+		low_reliability_percent=unreliable,
 	)
 
 
@@ -190,8 +197,10 @@ def score_all(state: dict[str, dict], today: dt.date) -> dict[str, dict]:
 		flt(settings.abc_a_share) / 100 or 0.8,
 		flt(settings.abc_b_share) / 100 or 0.95,
 	)
+	unreliable = unreliable_below(settings)
 	risks = {
-		name: churn.risk(patterns[name], today, churn_settings, _money_signals(state[name])) for name in state
+		name: churn.risk(patterns[name], today, churn_settings, _money_signals(state[name], unreliable))
+		for name in state
 	}
 	rfm_scores = rfm.score(
 		{

@@ -234,7 +234,8 @@ def test_reports_say_why_they_are_empty_before_the_first_run(customers):
 	assert "have not run yet" in abc_report({})[2]
 	assert "have not run yet" in churn_report({})[2]
 	analytics_sync.recompute_all()
-	assert abc_report({})[2] is None and churn_report({})[2] is None
+	# after a run: no message, or the backtest's line (crm_pack/analytics/backtest.py)
+	assert abc_report({})[2] is None and "have not run yet" not in (churn_report({})[2] or "")
 
 
 def test_churn_risk_lists_every_level_highest_first(customers):

@@ -53,6 +53,10 @@ PROBES = {
 	"crm_pack.api.dashboard.overdue_follow_ups": ({}, (NOBODY,)),
 	"crm_pack.api.dashboard.sla_breaches_this_week": ({}, (NOBODY,)),
 	"crm_pack.api.analytics.run_now": ({}, (NOBODY, CRM_USER)),
+	"crm_pack.api.backtest.apply_suggestion": (
+		{"score": "Churn Risk", "min_precision": "50"},
+		(NOBODY, CRM_USER),
+	),
 	"crm_pack.api.collections.run_follow_ups_now": ({}, (NOBODY, CRM_USER)),
 	"crm_pack.interactions.sla_engine.agreement_choices": ({"name": "CRM Complaints"}, (NOBODY,)),
 	"crm_pack.crm_pack.doctype.implementation_project.implementation_project.refresh_health": (

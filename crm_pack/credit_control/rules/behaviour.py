@@ -144,9 +144,11 @@ def churn_signals(
 	late_order_count: int = 0,
 	late_order_amount: float = 0.0,
 	payment_reliability: float | None = None,
+	low_reliability_percent: float = LOW_RELIABILITY_PERCENT,
 ) -> list[tuple[str, tuple]]:
 	"""Reasons (stored as codes, crm_pack/texts.py) a customer's relationship is strained
-	by money or delivery; each adds the churn rules' signal points."""
+	by money or delivery; each adds the churn rules' signal points. A payer is unreliable
+	below `low_reliability_percent` (CRM Pack Settings, set from the backtest)."""
 	reasons = []
 	if credit_used_percent > OVER_CREDIT_LIMIT_PERCENT:
 		reasons.append((_("Over the credit limit: {0}% of it in use."), (round(credit_used_percent),)))
@@ -157,7 +159,7 @@ def churn_signals(
 				(late_order_count, round(late_order_amount, 2)),
 			)
 		)
-	if payment_reliability is not None and 0 < payment_reliability < LOW_RELIABILITY_PERCENT:
+	if payment_reliability is not None and 0 < payment_reliability < low_reliability_percent:
 		reasons.append(
 			(_("Unreliable payer: only {0}% paid on time or as promised."), (round(payment_reliability),))
 		)

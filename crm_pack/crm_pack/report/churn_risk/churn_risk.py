@@ -62,4 +62,12 @@ def execute(filters: dict | None = None):
 		column(_("Last Invoice"), "last_invoice_date", "Date", width=100),
 		column(_("Lifetime Value"), "clv_total", "Currency", width=120),
 	]
-	return columns, data, not_run_yet_message(), chart
+	return columns, data, _message(), chart
+
+
+def _message() -> str | None:
+	"""Before the first run, that the figures are not computed yet; after, what the backtest
+	says High caught on this site."""
+	from crm_pack.analytics.backtest import CHURN, headline
+
+	return not_run_yet_message() or headline(CHURN)

@@ -12,7 +12,7 @@ from crm_pack.utils.report_columns import column
 def execute(filters: dict | None = None):
 	filters = frappe._dict(filters or {})
 	data = worklist.rows(filters)
-	message = None if data else _empty_message(filters)
+	message = _backtest_line() if data else _empty_message(filters)
 	return _columns(), data, message, None, _summary(data)
 
 
@@ -27,6 +27,14 @@ def _empty_message(filters) -> str:
 			"Only your customers are shown (you collect or own them): untick My Customers to see all."
 		)
 	return f"<p class='text-muted'>{frappe.utils.escape_html(why)}</p>"
+
+
+def _backtest_line() -> str | None:
+	"""What the payment-reliability backtest says on this site, when it has enough history."""
+	from crm_pack.analytics.backtest import PAYMENT, headline
+
+	text = headline(PAYMENT)
+	return f"<p class='text-muted'>{frappe.utils.escape_html(text)}</p>" if text else None
 
 
 def _summary(data: list[dict]) -> list[dict]:
