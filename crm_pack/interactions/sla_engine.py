@@ -174,7 +174,7 @@ def active_agreement_for(doc) -> frappe._dict | None:
 	if doc.get("priority"):
 		with_priority = set(
 			frappe.get_all(
-				"CRM Service Level Priority",
+				"CRM Service Level Target",
 				filters={"parenttype": AGREEMENT, "priority": doc.priority},
 				pluck="parent",
 			)
@@ -213,7 +213,7 @@ def agreement_choices(name: str, customer: str | None = None) -> dict:
 	)
 	return {
 		"priority": frappe.get_all(
-			"CRM Service Level Priority", filters={"parent": name, "parenttype": AGREEMENT}, pluck="priority"
+			"CRM Service Level Target", filters={"parent": name, "parenttype": AGREEMENT}, pluck="priority"
 		),
 		"service_level_agreements": [
 			a.name

@@ -1,5 +1,5 @@
 from frappe.model.document import Document
 
 
-class CRMServiceLevelPriority(Document):
+class CRMServiceLevelTarget(Document):
 	pass
