@@ -30,7 +30,7 @@ def execute():
 
 
 def _move(source: str, target: str, filters: dict) -> None:
-	fields = [f for f in FIELDS if frappe.db.has_column(target, f)]
+	fields = [f for f in FIELDS if frappe.db.has_column(source, f) and frappe.db.has_column(target, f)]
 	rows = frappe.get_all(source, filters=filters, fields=fields)
 	for row in rows:
 		if not frappe.db.exists(target, row.name):
