@@ -38,7 +38,8 @@ def apply_suggestion(score: str, min_precision: float) -> dict:
 		)
 	settings = frappe.get_doc("CRM Pack Settings")
 	settings.check_permission("write")
-	before = settings.get(suggested["field"])
+	# an empty setting (a site upgraded before it existed) is the default the scores use
+	before = settings.get(suggested["field"]) or backtest.DEFAULTS[suggested["field"]]
 	settings.set(suggested["field"], suggested["value"])
 	settings.save()
 	label = _(SETTING_LABELS[score])

@@ -27,9 +27,10 @@ def backtested(site_data):
 		frappe.db.set_value("User", ZH_MANAGER, "language", "zh")
 		names = [*buyers(site_data.tag).values(), *payers(site_data.tag).values()]
 		found = frappe.db.get_single_value("CRM Pack Settings", "churn_high_score")
-		# from the shipped default, whatever an interrupted run left: the suggestion must differ
-		high_score = frappe.get_meta("CRM Pack Settings").get_field("churn_high_score").default
-		frappe.db.set_single_value("CRM Pack Settings", "churn_high_score", high_score)
+		# from the shipped default, whatever an interrupted run or an upgrade left (an empty
+		# setting counts as its default): the suggestion must differ from it
+		high_score = int(frappe.get_meta("CRM Pack Settings").get_field("churn_high_score").default)
+		frappe.db.set_single_value("CRM Pack Settings", "churn_high_score", None)
 		frappe.clear_document_cache("CRM Pack Settings", "CRM Pack Settings")
 		backtest.run(names)
 		churn_rows, _n = backtest.figures(backtest.CHURN)
