@@ -4,32 +4,14 @@ Organization and the Deal and sees the customer's overdue and stopped orders in 
 Frappe CRM's real ones: a deal moved to Won made the customer (Frappe CRM's ERPNext link)."""
 
 import contextlib
-import os
 import re
 from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SITE, SITES_PATH
+from tests.browser.conftest import on_site
 from tests.integration import frappe_crm_setup as fcrm
-
-
-@contextlib.contextmanager
-def on_site():
-	import frappe
-
-	cwd = os.getcwd()
-	os.chdir(SITES_PATH)
-	frappe.init(site=SITE, sites_path=str(SITES_PATH))
-	frappe.connect()
-	frappe.set_user("Administrator")
-	try:
-		yield frappe
-		frappe.db.commit()
-	finally:
-		frappe.destroy()
-		os.chdir(cwd)
 
 
 @pytest.fixture(scope="module")
