@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from crm_pack.frappe_crm import account, identity, projects, switch
+from crm_pack.frappe_crm import account, deal_documents, identity, projects, switch
 from crm_pack.permissions import require_crm_manager
 
 PANEL_DOCTYPES = ("CRM Deal", "CRM Organization")
@@ -27,6 +27,8 @@ def get_account(doctype: str, name: str) -> dict:
 	if not frappe.has_permission("CRM Customer", "read", customer):
 		return {"customer": customer, "permitted": False, "html": account.not_shared()}
 	data = account.read(customer)
+	if doctype == "CRM Deal":
+		data["documents"] = deal_documents.for_deals([name])[name]
 	out = {**data, "customer": customer, "permitted": True, "html": account.render(data)}
 	if doctype == "CRM Deal":
 		out["implementation_project"] = projects.existing(name)

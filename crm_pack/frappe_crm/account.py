@@ -127,8 +127,38 @@ def render(account: dict) -> str:
 	]
 	return frappe.render_template(
 		TEMPLATE,
-		{"account": account, "rows": rows, "companies": companies, "text": _text},
+		{
+			"account": account,
+			"rows": rows,
+			"companies": companies,
+			"documents": _documents(account.get("documents"), money),
+			"text": _text,
+		},
 	)
+
+
+def _documents(documents: dict | None, money) -> list[tuple]:
+	"""The deal's quotations and the orders made from them (frappe_crm/deal_documents.py):
+	(key, label, name, url, status, amount, progress)."""
+	if not documents:
+		return []
+	rows = [
+		("quotation", _("Quotation"), q.name, q.url, _(q.status), money(q.grand_total, q.currency), None)
+		for q in documents["quotations"]
+	]
+	rows += [
+		(
+			"sales_order",
+			_("Sales Order"),
+			o.name,
+			o.url,
+			_(o.status),
+			money(o.grand_total, o.currency),
+			_("{0}% delivered, {1}% billed").format(int(o.per_delivered or 0), int(o.per_billed or 0)),
+		)
+		for o in documents["orders"]
+	]
+	return rows
 
 
 def not_shared() -> str:

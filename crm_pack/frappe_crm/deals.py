@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import frappe
 
-from crm_pack.frappe_crm import identity, switch
+from crm_pack.frappe_crm import deal_documents, identity, switch
 from crm_pack.frappe_crm.rules.deals import kind, summarize
 
 FIELDS = [
@@ -75,11 +75,15 @@ def for_customer(customer: str) -> dict | None:
 		d.kind = kind(types.get(d.status))
 		d.owner_name = names.get(d.deal_owner) or d.deal_owner
 		d.url = f"/crm/deals/{quote(d.name)}"
+	shown = deals[:SHOWN]
+	documents = deal_documents.for_deals([d.name for d in shown])
+	for d in shown:
+		d.update(documents[d.name])
 	return {
 		"permitted": True,
 		"organization": organization,
 		"organization_url": f"/crm/organizations/{quote(organization)}" if organization else None,
-		"deals": deals[:SHOWN],
+		"deals": shown,
 		"count": len(deals),
 		"summary": summarize(deals, types),
 	}

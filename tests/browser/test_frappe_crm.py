@@ -1,6 +1,7 @@
 """Frappe CRM's own UI (/crm, its Vue app) with the bridge: a salesperson opens the
 Organization and the Deal and sees the customer's overdue and stopped orders in the
-"Customer Account" side panel; the desk's CRM Customer shows the deal. The records are
+"Customer Account" side panel, and on the Deal the quotation and order that came from it;
+the desk's CRM Customer shows the deal with them. The records are
 Frappe CRM's real ones: a deal moved to Won made the customer (Frappe CRM's ERPNext link)."""
 
 import contextlib
@@ -31,6 +32,8 @@ def won(site_data):
 		deal = fcrm.deal(org, value=4200, owner=site_data.sales_user)
 		customer = fcrm.win(deal)
 		frappe.db.set_value("CRM Customer", customer, "relationship_owner", site_data.sales_user)
+		order = fcrm.order_from_deal(deal, customer)  # ordered before the stop
+		quotation = frappe.db.get_value("Sales Order Item", {"parent": order.name}, "prevdoc_docname")
 		collections_setup.overdue_invoice(customer, 1250, days_overdue=70)
 		follow_up_run.run_chunk([customer], getdate(nowdate()))
 		factories._settle()
@@ -39,7 +42,14 @@ def won(site_data):
 		)
 		assert state.orders_stopped, "the follow-up run did not stop new orders"
 		overdue = frappe.utils.fmt_money(state.overdue_amount, currency=state.currency)
-		return {"org": org, "deal": deal.name, "customer": customer, "overdue": overdue}
+		return {
+			"org": org,
+			"deal": deal.name,
+			"customer": customer,
+			"overdue": overdue,
+			"quotation": quotation,
+			"order": order.name,
+		}
 
 
 def open_in_frappe_crm(desk, path: str) -> None:
@@ -87,6 +97,14 @@ def test_the_deal_shows_the_overdue_and_the_stopped_orders(desk, site_data, won)
 	account = panel(page)
 	expect(account.locator('[data-crm-pack="overdue"]').first).to_have_text(won["overdue"])
 	expect(account.locator('[data-crm-pack="orders"]')).to_have_text("Stopped")
+	# the quotation that came from the deal and the order made from it, linked into the desk
+	expect(account.locator(f'[data-crm-pack="quotation"][data-name="{won["quotation"]}"]')).to_contain_text(
+		"Ordered"
+	)
+	order = account.locator(f'[data-crm-pack="sales_order"][data-name="{won["order"]}"]')
+	expect(order).to_contain_text("To Deliver and Bill")
+	expect(order.locator("a")).to_have_attribute("href", re.compile(r"/sales-order/"))
+	order.scroll_into_view_if_needed()
 	desk.shot("deal")
 
 
@@ -97,4 +115,6 @@ def test_the_crm_customer_shows_the_deal(desk, site_data, won):
 	deal = page.locator(f'.crm-360-deals [data-deal="{won["deal"]}"]')
 	expect(deal).to_be_visible()
 	expect(deal).to_contain_text("Won")
+	expect(deal.locator(f'[data-quotation="{won["quotation"]}"]')).to_be_visible()
+	expect(deal.locator(f'[data-sales-order="{won["order"]}"]')).to_contain_text("0% delivered, 0% billed")
 	desk.shot("crm-customer-deals")

@@ -4,6 +4,7 @@ site does not have Frappe CRM installed (tests/run_tests.sh installs it where th
 
 import frappe
 import pytest
+from frappe.utils import add_days, nowdate
 
 from tests.integration import factories
 
@@ -74,3 +75,29 @@ def win(deal_doc) -> str:
 	deal_doc.save(ignore_permissions=True)
 	factories._settle()
 	return frappe.db.get_value("CRM Deal", deal_doc.name, "erpnext_customer")
+
+
+def order_from_deal(deal, customer):
+	"""A quotation made from the deal (Frappe CRM's Quotation.crm_deal), submitted, and the
+	Sales Order made from it, submitted."""
+	from erpnext.selling.doctype.quotation.quotation import make_sales_order
+
+	quotation = frappe.get_doc(
+		{
+			"doctype": "Quotation",
+			"quotation_to": "Customer",
+			"party_name": customer,
+			"company": factories.company(),
+			"crm_deal": deal.name,
+			"items": [{"item_code": factories.ITEM, "qty": 1, "rate": 2500}],
+		}
+	).insert(ignore_permissions=True)
+	quotation.submit()
+	order = make_sales_order(quotation.name)
+	order.delivery_date = add_days(nowdate(), 10)
+	for item in order.items:
+		item.delivery_date = order.delivery_date
+	order.insert(ignore_permissions=True)
+	order.submit()
+	factories._settle()
+	return order

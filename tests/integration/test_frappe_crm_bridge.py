@@ -289,36 +289,72 @@ def test_frappe_crm_leaving_takes_the_bridge_with_it_and_arriving_brings_it_back
 	assert frappe.db.get_value("CRM Customer", customer, "frappe_crm_organization") == org
 
 
-def order_from_deal(deal, customer):
-	"""A quotation made from the deal (Frappe CRM's Quotation.crm_deal) and its Sales Order."""
-	from erpnext.selling.doctype.quotation.quotation import make_sales_order
-
-	quotation = frappe.get_doc(
+def quotation_for(deal, rate, **values):
+	"""A draft quotation for the deal as Frappe CRM's "Create Quotation" opens it on the same
+	site: the deal is its party (quotation_to "CRM Deal") and it names the deal."""
+	return frappe.get_doc(
 		{
 			"doctype": "Quotation",
-			"quotation_to": "Customer",
-			"party_name": customer,
-			"company": factories.company(),
+			"quotation_to": "CRM Deal",
+			"party_name": deal.name,
 			"crm_deal": deal.name,
-			"items": [{"item_code": factories.ITEM, "qty": 1, "rate": 2500}],
+			"company": factories.company(),
+			"items": [{"item_code": factories.ITEM, "qty": 1, "rate": rate}],
+			**values,
 		}
 	).insert(ignore_permissions=True)
-	quotation.submit()
-	order = make_sales_order(quotation.name)
-	order.delivery_date = add_days(nowdate(), 10)
-	for item in order.items:
-		item.delivery_date = order.delivery_date
-	order.insert(ignore_permissions=True)
-	order.submit()
-	factories._settle()
-	return order
+
+
+def test_quotations_and_orders_from_a_deal_show_on_the_crm_customer_and_on_the_deal():
+	from crm_pack.api.customer_360 import get_customer_360
+
+	org, deal, customer = won_customer(value=2500)
+	order = fcrm.order_from_deal(deal, customer)
+	quotation = frappe.db.get_value("Sales Order Item", {"parent": order.name}, "prevdoc_docname")
+	draft = quotation_for(deal, 400)
+	cancelled = quotation_for(deal, 900)
+	cancelled.submit()
+	cancelled.cancel()
+	_other_org, other_deal, other_customer = won_customer()
+	other_order = fcrm.order_from_deal(other_deal, other_customer)
+	frappe.db.set_value("CRM Customer", customer, "relationship_owner", fcrm.SALES_CRM)
+
+	def seen():
+		frappe.set_user(fcrm.SALES_CRM)  # a salesperson: Sales User and CRM User
+		try:
+			data = get_customer_360(customer)
+			return next(d for d in data["deals"]["deals"] if d.name == deal.name), data["html"]
+		finally:
+			frappe.set_user("Administrator")
+
+	shown, html = seen()
+	assert {q.name: q.status for q in shown.quotations} == {quotation: "Ordered", draft.name: "Draft"}
+	assert [(o.name, o.quotation, o.grand_total) for o in shown.orders] == [(order.name, quotation, 2500)]
+	assert f'data-sales-order="{order.name}"' in html and "0% delivered, 0% billed" in html
+	assert cancelled.name not in html and other_order.name not in html
+	panel = account("CRM Deal", deal.name, fcrm.SALES_CRM)["html"]
+	for name in (quotation, draft.name, order.name):
+		assert f'data-name="{name}"' in panel
+	assert cancelled.name not in panel and other_order.name not in panel
+	# the order follows its billing: invoiced in full, it says so on both
+	factories.invoice_from_order(order)
+	shown, html = seen()
+	assert shown.orders[0].per_billed == 100 and "0% delivered, 100% billed" in html
+	# ERPNext decides what the reader may read: a salesperson whose sales orders are limited
+	# to another company still sees the deal and its quotations, not its order
+	frappe.permissions.add_user_permission(
+		"Company", factories.eu_company(), fcrm.SALES_CRM, applicable_for="Sales Order"
+	)
+	shown, html = seen()
+	assert {q.name for q in shown.quotations} == {quotation, draft.name} and shown.orders == []
+	assert order.name not in html
 
 
 def test_a_won_deal_starts_its_implementation_project_linked_to_deal_customer_and_order():
 	from crm_pack.api.frappe_crm import start_implementation_project
 
 	org, deal, customer = won_customer(value=2500)
-	order = order_from_deal(deal, customer)
+	order = fcrm.order_from_deal(deal, customer)
 	shown = account("CRM Deal", deal.name)
 	assert shown["can_start_project"] is True and not shown["implementation_project"]
 	# a Frappe CRM Sales User may read the deal but not start a project
@@ -402,3 +438,52 @@ def test_frappe_crm_notes_calls_and_tasks_show_on_the_crm_customer_timeline():
 	finally:
 		frappe.set_user("Administrator")
 	assert "Budget approved" not in timeline
+
+
+def deal_email(deal, subject, sent_or_received, sender):
+	"""An email on the deal as Frappe CRM files it (a Communication referencing the deal)."""
+	return frappe.get_doc(
+		{
+			"doctype": "Communication",
+			"communication_type": "Communication",
+			"communication_medium": "Email",
+			"sent_or_received": sent_or_received,
+			"subject": subject,
+			"content": "<p>See the attached terms.</p>",
+			"sender": sender,
+			"recipients": "buyer@bridge-customer.test",
+			"reference_doctype": "CRM Deal",
+			"reference_name": deal.name,
+		}
+	).insert(ignore_permissions=True)
+
+
+def test_frappe_crm_emails_on_the_deals_show_on_the_crm_customer_timeline():
+	from frappe.desk.form.load import getdoc
+
+	org, deal, customer = won_customer()
+	deal_email(deal, "Our offer <b>v2</b>", "Sent", fcrm.SALES_CRM)
+	deal_email(deal, "Re: Our offer", "Received", "buyer@bridge-customer.test")
+	_other_org, other_deal, _other = won_customer()
+	deal_email(other_deal, "Another customer's offer", "Sent", fcrm.SALES_CRM)
+	frappe.db.set_value("CRM Customer", customer, "relationship_owner", fcrm.SALES_CRM)
+
+	def timeline_of(user):
+		frappe.set_user(user)
+		try:
+			frappe.response["docinfo"] = {}
+			getdoc("CRM Customer", customer)
+			return " ".join(e["content"] for e in frappe.response["docinfo"]["additional_timeline_content"])
+		finally:
+			frappe.set_user("Administrator")
+
+	# the salesperson has no email account of their own, which hides emails in frappe's lists,
+	# yet Frappe CRM shows them the deal's emails: so does the CRM Customer
+	timeline = timeline_of(fcrm.SALES_CRM)
+	assert "Email sent by" in timeline and "Our offer &lt;b&gt;v2&lt;/b&gt;" in timeline
+	assert "Email from buyer@bridge-customer.test" in timeline and "Re: Our offer" in timeline
+	assert f'href="/crm/deals/{deal.name}"' in timeline
+	assert "Another customer's offer" not in timeline
+	# a reader Frappe CRM does not let read the deal sees none of them
+	frappe.db.set_value("CRM Customer", customer, "relationship_owner", "crm.user@crm-pack.test")
+	assert "Our offer" not in timeline_of("crm.user@crm-pack.test")
