@@ -4,9 +4,6 @@ Uninstalling drops tables, which commits; so this test commits its own data, run
 (file name) and, whatever fails, leaves the app installed as it found it."""
 
 import datetime as dt
-import os
-import subprocess
-import sys
 
 import frappe
 import pytest
@@ -15,7 +12,7 @@ from frappe.utils import add_days, nowdate
 
 from crm_pack import compat
 from tests.integration import factories
-from tests.integration.conftest import SITE, SITES_PATH
+from tests.integration.site_commands import bench
 
 pytestmark = pytest.mark.lifecycle
 
@@ -31,26 +28,7 @@ OUTSIDE_CRM_PACK = {"Access Log", "Activity Log", "Error Log", "Scheduled Job Lo
 # sender's and recipient's Contacts (counted from the email itself); only its links to
 # crm_pack's records go.
 KEPT_BY_DESIGN = {"Communication": 1}
-
-
-def bench(*args):
-	frappe.db.commit()  # release metadata locks before another process drops tables
-	result = subprocess.run(
-		[sys.executable, "-m", "frappe.utils.bench_helper", "frappe", "--site", SITE, *args],
-		cwd=SITES_PATH,
-		capture_output=True,
-		text=True,
-		env=os.environ,
-		timeout=900,
-	)
-	assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-	# this process's view of the apps: frappe keeps the hooks it read in the request cache
-	# (which clear_cache empties only after reading them again) and in doc_events_hooks
-	if hasattr(frappe.local, "request_cache"):
-		frappe.local.request_cache.clear()
-	frappe.local.doc_events_hooks = None
-	frappe.clear_cache()
-	return result.stdout
+OTHER_APPS = ("frappe", "erpnext", "crm")  # crm: Frappe CRM, where the bench has it
 
 
 def installed() -> bool:
@@ -63,8 +41,11 @@ def tracking() -> int:
 
 
 def snapshot() -> dict[str, int]:
-	"""Row counts of every frappe and ERPNext table (crm_pack's own are gone by then)."""
-	modules = frappe.get_module_list("frappe") + frappe.get_module_list("erpnext")
+	"""Row counts of every frappe and ERPNext table, and Frappe CRM's where the site has it
+	(crm_pack's own are gone by then)."""
+	modules = [
+		m for app in OTHER_APPS if app in frappe.get_installed_apps() for m in frappe.get_module_list(app)
+	]
 	doctypes = frappe.get_all(
 		"DocType", filters={"module": ("in", modules), "issingle": 0, "is_virtual": 0}, pluck="name"
 	)
@@ -73,6 +54,17 @@ def snapshot() -> dict[str, int]:
 		d: frappe.qb.from_(frappe.qb.DocType(d)).select(Count("*")).run()[0][0]
 		for d in sorted(doctypes)
 		if f"tab{d}" in existing and d not in OUTSIDE_CRM_PACK
+	}
+
+
+def frappe_crm_side_panels() -> dict[str, str] | None:
+	"""Frappe CRM's side panel layouts of Deal and Organization, where crm_pack's bridge adds
+	its section: after an uninstall they must read as they did before the install."""
+	if "crm" not in frappe.get_installed_apps():
+		return None
+	return {
+		dt: frappe.db.get_value("CRM Fields Layout", {"dt": dt, "type": "Side Panel"}, "layout")
+		for dt in ("CRM Deal", "CRM Organization")
 	}
 
 
@@ -247,6 +239,7 @@ def test_install_use_uninstall_reinstall_leaves_frappe_and_erpnext_as_they_were(
 		frappe.db.set_single_value(*TRACKING, 0)
 		frappe.db.commit()
 		baseline = snapshot()
+		side_panels = frappe_crm_side_panels()
 
 		bench("install-app", "crm_pack")
 		assert tracking() == 0  # Issues stay without agreements
@@ -267,6 +260,7 @@ def test_install_use_uninstall_reinstall_leaves_frappe_and_erpnext_as_they_were(
 		assert not diff, "tables (before, after) that uninstall did not restore:\n" + "\n".join(
 			f"  {t}: {b} -> {a}" for t, (b, a) in diff.items()
 		)
+		assert frappe_crm_side_panels() == side_panels
 		assert tracking() == 0
 		# the email stays, without its pointers at crm_pack's records
 		assert frappe.db.get_value("Communication", email, "reference_doctype") is None
