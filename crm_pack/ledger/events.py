@@ -31,15 +31,15 @@ _LOCAL_KEY = "crm_pack_ledger_pending"
 
 class Pending:
 	"""Customers this transaction touched, whether their analytics basis changed, and
-	whether their orders or deliveries may have (else only their invoices, payments and
-	ledger postings did)."""
+	whether it may have given them a part of the ledger they had none of: an order, a
+	delivery, a credit note (else only their invoices, payments and postings changed)."""
 
-	__slots__ = ("analytics", "ledger", "orders", "source")
+	__slots__ = ("analytics", "ledger", "new_parts", "source")
 
 	def __init__(self) -> None:
 		self.ledger: set[str] = set()
 		self.analytics: set[str] = set()
-		self.orders: set[str] = set()
+		self.new_parts: set[str] = set()
 		self.source: tuple[str, str] | None = None
 
 
@@ -58,12 +58,14 @@ def _discard() -> None:
 	setattr(frappe.local, _LOCAL_KEY, None)
 
 
-def touch(customers: Iterable[str | None], doc=None, *, analytics: bool = True, orders: bool = True) -> None:
+def touch(
+	customers: Iterable[str | None], doc=None, *, analytics: bool = True, new_parts: bool = True
+) -> None:
 	"""Note customers whose figures this transaction changes; refreshed before the commit.
 	`analytics`: their invoices or payments changed, so their analytics basis is stale.
-	`orders`: their orders or deliveries may have changed too; False only for what cannot
-	give a customer an order or delivery it had none of (an invoice or payment posted),
-	so its refresh reads only the parts of the ledger the customer has (refresh.py)."""
+	`new_parts`: it may give them a part of the ledger they had none of (an order, a
+	delivery, a credit note); False only for what cannot (an invoice or payment posted), so
+	their refresh reads only the parts of the ledger they have (ledger/queries.kinds_for)."""
 	names = {c for c in customers if c}
 	if not names:
 		return
@@ -71,8 +73,8 @@ def touch(customers: Iterable[str | None], doc=None, *, analytics: bool = True, 
 	pending.ledger |= names
 	if analytics:
 		pending.analytics |= names
-	if orders:
-		pending.orders |= names
+	if new_parts:
+		pending.new_parts |= names
 	if doc is not None and pending.source is None:
 		pending.source = (doc.doctype, doc.name)
 
@@ -83,7 +85,7 @@ def renamed(old: str, new: str) -> None:
 	pending = getattr(frappe.local, _LOCAL_KEY, None)
 	if pending is None:
 		return
-	for names in (pending.ledger, pending.analytics, pending.orders):
+	for names in (pending.ledger, pending.analytics, pending.new_parts):
 		if old in names:
 			names.discard(old)
 			names.add(new)
@@ -98,7 +100,7 @@ def flush() -> None:
 		return
 	customers = sorted(pending.ledger)
 	try:
-		refresh.refresh_in_transaction(customers, analytics=pending.analytics, orders=pending.orders)
+		refresh.refresh_in_transaction(customers, analytics=pending.analytics, new_parts=pending.new_parts)
 	except Exception as e:
 		_recover(e, customers, pending)
 
@@ -153,9 +155,10 @@ def customers_of(doc) -> list[str]:
 
 def ledger_changed(doc) -> None:
 	"""An invoice, payment, journal, unreconcile or ledger row: figures and analytics. Posted
-	or updated, none gives the customer an order or a delivery; a cancel is read in full
-	(an invoice's cancel gives its delivery notes back their unbilled amount)."""
-	touch(customers_of(doc), doc, orders=doc.docstatus == 2)
+	or updated, none gives the customer an order or a delivery, and only a credit note gives
+	it postings of or against a return; a cancel is read in full (an invoice's cancel gives
+	its delivery notes back their unbilled amount)."""
+	touch(customers_of(doc), doc, new_parts=doc.docstatus == 2 or bool(doc.get("is_return")))
 
 
 def order_changed(doc) -> None:

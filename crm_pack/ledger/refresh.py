@@ -85,7 +85,7 @@ def _lock(names: list[str]) -> dict[str, tuple]:
 def refresh_in_transaction(
 	customers: list[str],
 	analytics: set[str] | frozenset = frozenset(),
-	orders: set[str] | frozenset | None = None,
+	new_parts: set[str] | frozenset | None = None,
 ) -> None:
 	"""Recompute inside the caller's transaction, just before it commits.
 
@@ -94,9 +94,10 @@ def refresh_in_transaction(
 	transactions touching more than MAX_CUSTOMERS_IN_TRANSACTION customers, are instead
 	marked dirty and recomputed by a worker right after the commit: the submit's own
 	cost stays bounded. `analytics`: customers whose analytics basis this transaction
-	made stale (counted in the same statement that writes their figures). `orders`:
-	customers whose orders or deliveries it may have changed (None: any of them); the
-	others' ledger is read without the parts they are known to have none of."""
+	made stale (counted in the same statement that writes their figures). `new_parts`:
+	customers it may have given a part of the ledger they had none of (an order, a delivery,
+	a credit note; None: any of them); the others' ledger is read without the parts they are
+	known to have none of (ledger/queries.kinds_for)."""
 	names = sorted(set(filter(None, customers)))
 	if not names:
 		return
@@ -105,14 +106,14 @@ def refresh_in_transaction(
 		return
 	if len(names) == 1:
 		name = names[0]
-		if _refresh_one(name, name in analytics, orders is None or name in orders):
+		if _refresh_one(name, name in analytics, new_parts is None or name in new_parts):
 			return
 	# several customers (a journal), or one without its CRM Customer row in this snapshot
 	with compat.locks_read_latest():
 		_refresh_locked(names, analytics)
 
 
-def _refresh_one(name: str, analytics: bool, orders: bool) -> bool:
+def _refresh_one(name: str, analytics: bool, new_parts: bool) -> bool:
 	"""One customer in four statements: its state as this transaction sees it, its ledger,
 	and the compared update of its figures and company rows. False when its CRM Customer
 	row is not in this snapshot (the locking path creates it)."""
@@ -126,7 +127,7 @@ def _refresh_one(name: str, analytics: bool, orders: bool) -> bool:
 		mark_dirty([name], analytics=counted)
 		return True
 	# a customer marked dirty may have anything: read it all
-	everything = orders or state["ledger_dirty"]
+	everything = new_parts or state["ledger_dirty"]
 	kinds = ledger_queries.KINDS if everything else ledger_queries.kinds_for(state["ledger_parts"])
 	figures = store.read_figures([name], kinds=kinds)
 	outcome = store.write_compared(name, figures[name], state, analytics)
