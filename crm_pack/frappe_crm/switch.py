@@ -156,8 +156,16 @@ def _remove_section(doctype: str) -> None:
 		frappe.db.set_value("CRM Fields Layout", name, "layout", json.dumps(kept), update_modified=False)
 
 
+def script_for(doctype: str) -> str:
+	"""Frappe CRM runs each form script on its own, so the panel's shared function is put
+	before the doctype's class in each."""
+	return "\n".join(
+		(SCRIPT_FILES / name).read_text() for name in ("account_panel.js", frappe.scrub(doctype) + ".js")
+	)
+
+
 def _form_script(doctype: str) -> None:
-	script = (SCRIPT_FILES / (frappe.scrub(doctype) + ".js")).read_text()
+	script = script_for(doctype)
 	name = SCRIPTS[doctype]
 	if frappe.db.exists("CRM Form Script", name):
 		# a new crm_pack release may bring a new script; the record is ours, not the user's
