@@ -2,13 +2,13 @@
 (the workspace, the record, the shortcut), asserting what it shows."""
 
 import datetime as dt
-import os
 import pathlib
 import re
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import on_site
 from tests.browser.test_desk import widget
 
 ARTIFACTS = pathlib.Path(__file__).resolve().parent / "artifacts"
@@ -112,33 +112,24 @@ def test_data_quality_follows_quick_entry_and_the_owner(desk, site_data):
 @pytest.fixture
 def analytics_never_ran(site_data):
 	"""The site as it is before its first analytics run, restored afterwards."""
-	import frappe
-
-	from tests.browser.conftest import SITE, SITES_PATH
-
-	cwd = os.getcwd()
-	os.chdir(SITES_PATH)
-	frappe.init(site=SITE, sites_path=str(SITES_PATH))
-	frappe.connect()
-	try:
+	with on_site() as frappe:
+		crm = frappe.qb.DocType("CRM Customer")
 		ran = frappe.get_all(
 			"CRM Customer", {"analytics_updated_on": ("is", "set")}, ["name", "analytics_updated_on"]
 		)
-		frappe.db.sql("update `tabCRM Customer` set analytics_updated_on = null")
-		frappe.db.commit()
+		frappe.qb.update(crm).set(crm.analytics_updated_on, None).run()
+	try:
 		yield
 	finally:
-		for row in ran:
-			frappe.db.set_value(
-				"CRM Customer",
-				row.name,
-				"analytics_updated_on",
-				row.analytics_updated_on,
-				update_modified=False,
-			)
-		frappe.db.commit()
-		frappe.destroy()
-		os.chdir(cwd)
+		with on_site() as frappe:
+			for row in ran:
+				frappe.db.set_value(
+					"CRM Customer",
+					row.name,
+					"analytics_updated_on",
+					row.analytics_updated_on,
+					update_modified=False,
+				)
 
 
 def test_workspace_before_the_first_analytics_run_explains_itself(desk, site_data, analytics_never_ran):

@@ -2,24 +2,13 @@
 button, the dialog with the customer's company and email filled in, the success message
 and the Statement interaction on the form's timeline."""
 
-import os
 import types
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SITE, SITES_PATH
+from tests.browser.conftest import on_site
 from tests.browser.data import SALES_USER
-
-
-def _connect():
-	import frappe
-
-	os.chdir(SITES_PATH)  # frappe resolves its logs folder from the working directory
-	frappe.init(site=SITE, sites_path=str(SITES_PATH))
-	frappe.connect()
-	frappe.set_user("Administrator")
-	return frappe
 
 
 @pytest.fixture(scope="module")
@@ -28,9 +17,7 @@ def statement_data(site_data):
 	outgoing email account (the email waits in the queue: nothing is sent). Committed."""
 	from tests.integration import factories
 
-	cwd = os.getcwd()
-	frappe = _connect()
-	try:
+	with on_site() as frappe:
 		if not frappe.db.exists("Email Account", {"default_outgoing": 1, "enable_outgoing": 1}):
 			frappe.get_doc(
 				{
@@ -58,10 +45,6 @@ def statement_data(site_data):
 		).insert(ignore_permissions=True)
 		frappe.db.set_value("Customer", customer, "customer_primary_contact", contact.name)
 		frappe.db.set_value("CRM Customer", customer, "relationship_owner", SALES_USER)
-		frappe.db.commit()
-	finally:
-		frappe.destroy()
-		os.chdir(cwd)
 	return types.SimpleNamespace(customer=customer, email=email)
 
 
@@ -86,9 +69,7 @@ def test_sales_user_sends_a_statement_from_the_customer(desk, statement_data):
 	expect(entry.get_by_role("link", name="Statement")).to_be_visible()
 	desk.shot("statement-on-timeline")
 
-	cwd = os.getcwd()
-	frappe = _connect()
-	try:
+	with on_site() as frappe:
 		interactions = frappe.get_all(
 			"Customer Interaction",
 			filters={"customer": statement_data.customer, "interaction_type": "Statement"},
@@ -97,6 +78,3 @@ def test_sales_user_sends_a_statement_from_the_customer(desk, statement_data):
 		assert len(interactions) == 1
 		assert frappe.db.count("Email Queue", {"reference_name": interactions[0]}) == 1
 		assert frappe.db.count("File", {"attached_to_name": interactions[0]}) == 1
-	finally:
-		frappe.destroy()
-		os.chdir(cwd)
