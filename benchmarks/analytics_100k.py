@@ -269,7 +269,10 @@ def time_phases(history, sync, behaviour) -> dict[str, float]:
 	phases = sync._bench_phases = {}
 	targets = [
 		(behaviour, "recompute_all", "payment behaviour"),
-		(sync, "_state", "read stored state"),
+		(sync, "_basis_state", "read basis marks"),
+		(sync, "_ranking", "read everyone's ranks"),
+		(sync, "ranks", "ranking (Python)"),
+		(sync, "_scoring_state", "read the state scored"),
 		(history, "purchase_days", "read invoice history"),
 		(history, "item_groups", "read item groups"),
 		(history, "payment_days", "read payment days"),
