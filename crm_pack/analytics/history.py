@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 import frappe
 from frappe.query_builder import Case
-from frappe.query_builder.functions import Concat, GroupConcat, Max, Min, Sum
+from frappe.query_builder.functions import Cast, Concat, GroupConcat, Max, Min, Sum
 
 from crm_pack.ledger.currencies import home_currency, rates_into
 
@@ -122,13 +122,14 @@ def item_groups(companies, customers=None, rates=None):
 	item = frappe.qb.DocType("Sales Invoice Item")
 	known = Case().when(item.incoming_rate > 0, 1).else_(0)
 	premium = (item.price_list_rate > 0) & (item.rate > item.price_list_rate)
+	customer, group = Max(si.customer), Max(item.item_group)
 	query = (
 		frappe.qb.from_(item)
 		.join(si)
 		.on(si.name == item.parent)
 		.select(
-			si.customer,
-			item.item_group,
+			customer,
+			group,
 			known,
 			Min(si.posting_date),
 			Sum(_in_home_currency(item.base_net_amount, si.company, companies, rates)),
@@ -150,7 +151,14 @@ def item_groups(companies, customers=None, rates=None):
 		.where(si.docstatus == 1)
 		.where(si.company.isin(companies))
 		.where(item.parenttype == "Sales Invoice")
-		.groupby(si.customer, item.item_group, known)
+		# grouped on the names' bytes: a million rows hashed through the names' collation
+		# (utf8mb4_unicode_ci) cost a third more. The same groups: both are links, stored as
+		# the name they point to. Ordered as before, by collation: a customer's item groups
+		# are summed in this order
+		.groupby(Cast(si.customer, "BINARY"), Cast(item.item_group, "BINARY"), known)
+		.orderby(customer)
+		.orderby(group)
+		.orderby(known)
 	)
 	if customers is not None:
 		query = query.where(si.customer.isin(customers))
@@ -198,8 +206,8 @@ def read(customers: list[str] | None) -> Iterator[tuple[list, list, list]]:
 		return
 	for start in range(0, len(customers), CHUNK):
 		chunk = customers[start : start + CHUNK]
-		yield (
-			purchase_days(where, chunk, rates),
-			item_groups(where, chunk, rates),
-			payment_days(where, chunk),
-		)
+		# the Payment Ledger first: on a night, payment behaviour has just read the same
+		# customers' payments, whose pages the invoice and item reads would push out of the
+		# buffer pool; the invoices then, whose pages the item read joins with
+		paid = payment_days(where, chunk)
+		yield purchase_days(where, chunk, rates), item_groups(where, chunk, rates), paid

@@ -8,10 +8,12 @@ A run has two steps:
    their 12-month window moved or the basis is a week old. On a usual night that is
    the few customers who bought, paid or returned something; on the first run, or
    after a settings change, it is everyone.
-2. Every customer is scored from their basis, against today and against each
-   other: churn risk (days since the last purchase against their rhythm), RFM
-   quintiles, ABC tiers and share of wallet. Only the customers whose figures moved
-   are written.
+2. Everyone is ranked against each other from four stored columns (ABC tiers, RFM
+   quintiles), and scored in full only where a score can have moved: the day stored
+   with the scores has come (the calendar moves churn risk, rules/churn.next_change),
+   what the scores are computed from changed (a basis, a money signal, the estimated
+   spend, the settings), or a rank moved. Only the customers whose figures moved are
+   written.
 
 The rules are the pure functions of crm_pack.analytics; this module reads, decides
 what to refresh, and writes.
@@ -19,6 +21,7 @@ what to refresh, and writes.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import zlib
@@ -26,6 +29,7 @@ import zlib
 import frappe
 from frappe.query_builder.functions import Coalesce
 from frappe.utils import cint, flt, getdate, now_datetime, nowdate
+from pypika.terms import Function
 
 from crm_pack import texts
 from crm_pack.analytics import basis as analytics_basis
@@ -44,10 +48,11 @@ SCORE_FIELDS = (
 )
 # everyone's basis is read in one pass, rather than in chunks by name, above this share
 FULL_READ_SHARE = 0.3
+# names per IN list when stored rows are read by name
+IN_LIST = 10_000
 
 _STATE = (
 	"name",
-	"stale",
 	"analytics_dirty",
 	"estimated_annual_spend",
 	"first_purchase_date",
@@ -62,12 +67,40 @@ _STATE = (
 	"analytics_scores_digest",
 	"analytics_basis_digest",
 	"analytics_basis_key",
+	"analytics_due_on",
+	"analytics_scored_inputs",
 	# money and delivery signals (credit_control)
 	"credit_used_percent",
 	"late_order_count",
 	"late_order_amount",
 	"payment_reliability",
 )
+
+
+# What a customer's scores are computed from, beside the day and the population's ranks:
+# the stored basis, the money signals and the estimated spend. Their digest is computed by
+# the database, both when a customer is scored (stored beside the scores) and every night
+# to find whom to score again, so the two always hash the same text.
+SCORED_FROM = (
+	"estimated_annual_spend",
+	"first_purchase_date",
+	"last_purchase_date",
+	"buying_days",
+	"usual_interval_days",
+	"interval_spread_days",
+	"churn_signal_points",
+	"churn_signals",
+	"net_revenue",
+	"billed_last_12_months",
+	"credit_used_percent",
+	"late_order_count",
+	"late_order_amount",
+	"payment_reliability",
+)
+# Raise when the scoring rules change what they store: everyone is then scored again.
+SCORES_VERSION = 1
+# a basis read stores only what the staleness marks need of the stored row
+_BASIS_STATE = ("name", "analytics_dirty", "analytics_basis_digest", "analytics_basis_key")
 
 
 def _stale(crm, today: dt.date, key: str):
@@ -81,18 +114,65 @@ def _stale(crm, today: dt.date, key: str):
 	)
 
 
-def _state(today: dt.date, key: str, names: list[str] | None = None) -> dict[str, dict]:
-	"""Every customer's basis (or these customers'), whether it is stale, and a digest of
-	their stored scores (comparing seven columns, the reason among them, would mean
-	reading them all)."""
+def _basis_state(names: list[str] | None = None) -> dict[str, dict]:
+	"""What storing a basis compares with (its digest and key) and takes back (the changes
+	counted), for everyone or these customers."""
 	crm = frappe.qb.DocType("CRM Customer")
-	columns = [crm[f] for f in _STATE]
-	columns[1] = _stale(crm, today, key)
-	query = frappe.qb.from_(crm).select(*columns)
-	if names is not None:
-		query = query.where(crm.name.isin(names))
-	rows = query.run()
-	return {row[0]: dict(zip(_STATE, row, strict=True)) for row in rows}
+	query = frappe.qb.from_(crm).select(*(crm[f] for f in _BASIS_STATE))
+	rows = []
+	for start in range(0, len(names) if names is not None else 1, IN_LIST):
+		part = query if names is None else query.where(crm.name.isin(names[start : start + IN_LIST]))
+		rows += part.run()
+	return {row[0]: dict(zip(_BASIS_STATE, row, strict=True)) for row in rows}
+
+
+def _scores_key(settings, churn_settings) -> str:
+	"""Changes when anything every customer is scored with changes."""
+	return repr((SCORES_VERSION, churn_settings, unreliable_below(settings)))
+
+
+def _scored_from(crm, key: str):
+	"""The digest of what these scores are computed from (SCORED_FROM and the settings)."""
+	return Function("MD5", Function("CONCAT_WS", "|", key, *(Coalesce(crm[f], "") for f in SCORED_FROM)))
+
+
+def _ranking(today: dt.date, key: str) -> list[tuple]:
+	"""Everyone's (name, net revenue, last purchase, buying days, stored tier, stored RFM
+	code, whether to score in full): the ranks need every customer, the rules only those
+	whose day has come or whose inputs or stored scores changed (a tier set by hand, or
+	any figure written through the API, clears the digest)."""
+	crm = frappe.qb.DocType("CRM Customer")
+	due = (
+		(crm.analytics_due_on <= today)
+		| (Coalesce(crm.analytics_scored_inputs, "") != _scored_from(crm, key))
+		| (Coalesce(crm.analytics_scores_digest, "") == "")
+	)
+	return (
+		frappe.qb.from_(crm)
+		.select(
+			crm.name,
+			crm.net_revenue,
+			crm.last_purchase_date,
+			crm.buying_days,
+			crm.abc_tier,
+			crm.rfm_score,
+			due,
+		)
+		.run()
+	)
+
+
+def _scoring_state(names: list[str] | None, key: str) -> dict[str, dict]:
+	"""The stored basis and signals of these customers (None: everyone), with the digest of
+	what they are scored from."""
+	crm = frappe.qb.DocType("CRM Customer")
+	fields = (*_STATE, "scored_from")
+	query = frappe.qb.from_(crm).select(*(crm[f] for f in fields[:-1]), _scored_from(crm, key))
+	rows = []
+	for start in range(0, len(names) if names is not None else 1, IN_LIST):
+		part = query if names is None else query.where(crm.name.isin(names[start : start + IN_LIST]))
+		rows += part.run()
+	return {row[0]: dict(zip(fields, row, strict=True)) for row in rows}
 
 
 def _referrals() -> tuple[dict[str, str], dict[str, float]]:
@@ -105,14 +185,6 @@ def _referrals() -> tuple[dict[str, str], dict[str, float]]:
 		.run()
 	)
 	return {n: r for n, r, _p in rows}, {n: float(p or 0) for n, _r, p in rows}
-
-
-def _refresh_bases(
-	customers: list[str] | None, state: dict[str, dict], today, key: str, commit: bool
-) -> None:
-	"""Reads the ledger of these customers (None: all), stores their basis and takes
-	it into `state` for scoring."""
-	_store_bases(analytics_basis.compute(customers, today, list(state), *_referrals(), key), state, commit)
 
 
 def _store_bases(bases, state: dict[str, dict], commit: bool) -> None:
@@ -188,32 +260,49 @@ def _money_signals(s: dict, unreliable: float) -> list[tuple[str, tuple]]:
 	)
 
 
-def score_all(state: dict[str, dict], today: dt.date) -> dict[str, dict]:
-	"""Every customer's scores on `today`, from their stored basis."""
-	settings, churn_settings = _churn_settings()
-	patterns = {name: _pattern(s) for name, s in state.items()}
+def ranks(customers: dict[str, tuple], today: dt.date, settings=None) -> tuple[dict, dict]:
+	"""ABC tiers and RFM scores (segments as if nobody were New) of everyone, from each
+	customer's (net revenue, last purchase, buying days): both rank the whole population."""
+	settings = settings or _churn_settings()[0]
 	tiers = abc.classify(
-		{n: float(s["net_revenue"] or 0) for n, s in state.items()},
+		{n: float(revenue or 0) for n, (revenue, _last, _days) in customers.items()},
 		flt(settings.abc_a_share) / 100 or 0.8,
 		flt(settings.abc_b_share) / 100 or 0.95,
 	)
-	unreliable = unreliable_below(settings)
-	risks = {
-		name: churn.risk(patterns[name], today, churn_settings, _money_signals(state[name], unreliable))
-		for name in state
-	}
 	rfm_scores = rfm.score(
 		{
-			n: rfm.Purchases(p.last_day, p.buying_days, float(state[n]["net_revenue"] or 0))
-			for n, p in patterns.items()
+			n: rfm.Purchases(_date(last), int(days or 0), float(revenue or 0))
+			for n, (revenue, last, days) in customers.items()
 		},
 		today,
-		new={name for name, risk in risks.items() if risk.level == churn.NEW},
 	)
+	return tiers, rfm_scores
+
+
+def score_all(
+	state: dict[str, dict], today: dt.date, ranked: tuple[dict, dict] | None = None
+) -> dict[str, dict]:
+	"""These customers' scores on `today`, from their stored basis; `ranked`: everyone's
+	ranks (`ranks`), when `state` does not hold everyone. Beside the scores, the day the
+	calendar alone next moves them (`analytics_due_on`)."""
+	settings, churn_settings = _churn_settings()
+	if ranked is None:
+		ranked = ranks(
+			{n: (s["net_revenue"], s["last_purchase_date"], s["buying_days"]) for n, s in state.items()},
+			today,
+			settings,
+		)
+	tiers, rfm_scores = ranked
+	unreliable = unreliable_below(settings)
 	out = {}
 	for name, s in state.items():
-		risk = risks[name]
+		pattern = _pattern(s)
+		signals = _money_signals(s, unreliable)
+		risk = churn.risk(pattern, today, churn_settings, signals)
 		score = rfm_scores.get(name)
+		if score and risk.level == churn.NEW:
+			# New by the churn rule: New Customers whatever the quintiles say (rfm.score)
+			score = dataclasses.replace(score, segment=rfm.NEW_CUSTOMERS)
 		wallet = rfm.share_of_wallet(
 			float(s["billed_last_12_months"] or 0), float(s["estimated_annual_spend"] or 0)
 		)
@@ -229,6 +318,7 @@ def score_all(state: dict[str, dict], today: dt.date) -> dict[str, dict]:
 			"rfm_score": score.code if score else None,
 			# 0 when there is no estimate to compare with (the column cannot hold "unknown")
 			"share_of_wallet": 0 if wallet is None else round(wallet * 100, 1),
+			"analytics_due_on": churn.next_change(pattern, today, churn_settings, len(signals)),
 		}
 	return out
 
@@ -256,41 +346,77 @@ def _progress(step: int, steps: int, text: str, progress: bool | str) -> None:
 
 
 def recompute_all(*, today: dt.date | None = None, commit: bool = False, progress: bool | str = False) -> int:
-	"""Refresh stale bases, score every customer and store what changed; returns how
-	many customers were scored. With `commit`, each chunk is committed as it is
-	written, so a document event waiting on one of these customers waits briefly."""
+	"""Refresh stale bases, score every customer whose scores can have moved and store
+	what changed; returns how many customers were scored. With `commit`, each chunk is
+	committed as it is written, so a document event waiting on one of these customers
+	waits briefly."""
 	today = getdate(today or nowdate())
 	# payment behaviour first: tonight's churn signals read it
 	from crm_pack.credit_control import behaviour as payment_behaviour
 
 	payment_behaviour.recompute_all(today=today, commit=commit)
 	key = analytics_basis.basis_key()
-	state = _state(today, key)
-	stale = [name for name, s in state.items() if s["stale"]]
+	crm = frappe.qb.DocType("CRM Customer")
+	stale = [n for (n,) in frappe.qb.from_(crm).select(crm.name).where(_stale(crm, today, key)).run()]
 	if stale:
 		_progress(0, 3, frappe._("Reading the ledger of {0} customers").format(len(stale)), progress)
-		everyone = len(stale) > FULL_READ_SHARE * len(state)
-		_refresh_bases(None if everyone else stale, state, today, key, commit)
-	return _score_and_store(state, today, commit, progress)
+		everyone = len(stale) > FULL_READ_SHARE * frappe.db.count("CRM Customer")
+		referred_by, profits = _referrals()
+		# the referrers of the stale customers are read again with them
+		names = None if everyone else sorted({*stale, *(referred_by[n] for n in stale if referred_by.get(n))})
+		state = _basis_state(names)
+		bases = analytics_basis.compute(
+			None if everyone else stale, today, list(state), referred_by, profits, key
+		)
+		_store_bases(bases, state, commit)
+	return _score_and_store(today, commit, progress)
 
 
-def _score_and_store(state: dict[str, dict], today: dt.date, commit: bool, progress: bool | str) -> int:
-	_progress(1, 3, frappe._("Scoring {0} customers").format(len(state)), progress)
-	scores = score_all(state, today)
-	changed = []
+def _score_and_store(today: dt.date, commit: bool, progress: bool | str) -> int:
+	"""Everyone ranked; scored in full where a score can have moved; what moved written."""
+	settings, churn_settings = _churn_settings()
+	key = _scores_key(settings, churn_settings)
+	ranking = _ranking(today, key)
+	ranked = ranks({n: (revenue, last, days) for n, revenue, last, days, *_ in ranking}, today, settings)
+	tiers, rfm_scores = ranked
+	names = [
+		n
+		for n, _revenue, _last, _days, tier, code, due in ranking
+		if due or tiers.get(n, "C") != tier or _code(rfm_scores.get(n)) != (code or None)
+	]
+	_progress(1, 3, frappe._("Scoring {0} customers").format(len(names)), progress)
+	everyone = len(names) > FULL_READ_SHARE * len(ranking)
+	state = _scoring_state(None if everyone else names, key)
+	if everyone:
+		wanted = set(names)
+		state = {n: s for n, s in state.items() if n in wanted}
+	scores = score_all(state, today, ranked)
+	changed, moved = [], []
 	for name, values in scores.items():
+		stored = state[name]
+		due = (values["analytics_due_on"], stored["scored_from"])
 		digest = _digest(values)
-		if digest != state[name]["analytics_scores_digest"]:
+		if digest != stored["analytics_scores_digest"]:
 			values = _stored(values)
-			changed.append((name, *(values[f] for f in SCORE_FIELDS), digest))
+			changed.append((name, *(values[f] for f in SCORE_FIELDS), digest, *due))
+		elif due != (_date(stored["analytics_due_on"]), stored["analytics_scored_inputs"]):
+			moved.append((name, *due))
 	_progress(2, 3, frappe._("Storing the figures of {0} customers").format(len(changed)), progress)
-	update_rows("CRM Customer", (*SCORE_FIELDS, "analytics_scores_digest"), changed, commit=commit)
+	due_fields = ("analytics_due_on", "analytics_scored_inputs")
+	update_rows(
+		"CRM Customer", (*SCORE_FIELDS, "analytics_scores_digest", *due_fields), changed, commit=commit
+	)
+	update_rows("CRM Customer", due_fields, moved, commit=commit)
 	crm = frappe.qb.DocType("CRM Customer")
 	frappe.qb.update(crm).set(crm.analytics_updated_on, now_datetime()).run()
 	if commit:
 		frappe.db.commit()
 	_progress(3, 3, frappe._("Done"), progress)
 	return len(scores)
+
+
+def _code(score: rfm.RFMScore | None) -> str | None:
+	return score.code if score else None
 
 
 # --- the same run in chunks on the long queue (crm_pack/utils/chunked_jobs.py) ---
@@ -362,7 +488,7 @@ def start_run(*, today: dt.date | None = None, chunk_size: int = CHUNK_CUSTOMERS
 def _read_chunk(names: list[str], today: dt.date, key: str) -> tuple[dict, list]:
 	"""On the read replica where one is configured: the chunk's counters and ledger are
 	read in one snapshot, so the changes this run clears are exactly those it has read."""
-	state = _state(today, key, names)
+	state = _basis_state(names)
 	bases = list(analytics_basis.compute(names, today, list(state), *_referrals(), key))
 	return state, bases
 
@@ -377,8 +503,7 @@ def refresh_chunk(names: list[str], today: str, key: str) -> None:
 def score_job(today: str, failed: int = 0) -> None:
 	"""The final step: everyone scored against each other from the bases the chunks
 	stored (read on the primary: a replica may not have them yet)."""
-	today = getdate(today)
-	_score_and_store(_state(today, analytics_basis.basis_key()), today, commit=True, progress=False)
+	_score_and_store(getdate(today), commit=True, progress=False)
 
 
 RUN_NOW_JOB_ID = "crm_pack::analytics_run"

@@ -531,3 +531,75 @@ def test_a_customer_new_by_the_churn_rule_is_a_new_customer_in_rfm():
 	assert aligned["first-today"].segment == aligned["also-today"].segment == rfm.NEW_CUSTOMERS
 	assert aligned["regular"].segment == plain["regular"].segment
 	assert aligned["first-today"].code == plain["first-today"].code  # scores unchanged, only the name
+
+
+def _stored_risk(risk: churn.ChurnRisk) -> tuple:
+	"""What the nightly run stores of a churn risk: whole points, level, reasons."""
+	return round(risk.score), risk.level, risk.reasons
+
+
+def _patterns():
+	"""Every kind of buyer: none, one order (New, then One-off), rhythms short and long,
+	with and without signal points, an order dated ahead."""
+	yield churn.BuyingPattern()
+	yield churn.BuyingPattern(TODAY - dt.timedelta(days=20), TODAY - dt.timedelta(days=20), 1)
+	yield churn.BuyingPattern(TODAY - dt.timedelta(days=400), TODAY - dt.timedelta(days=400), 1)
+	for interval, spread, points, last in (
+		(30.0, 6.0, 0.0, 20),
+		(30.5, 6.1, 15.0, 0),
+		(7.0, 1.4, 30.0, 3),
+		(365.0, 120.0, 0.0, 200),
+		(90.0, 40.0, 15.0, -5),  # the last order dated five days ahead
+		(1.0, 1.0, 0.0, 1),
+	):
+		yield churn.BuyingPattern(
+			TODAY - dt.timedelta(days=last + 3 * interval),
+			TODAY - dt.timedelta(days=last),
+			4,
+			interval,
+			spread,
+			points,
+			(("Recent orders are smaller.", ()),) if points else (),
+		)
+
+
+@pytest.mark.parametrize("extra", [0, 1, 2])
+@pytest.mark.parametrize("settings", [ChurnSettings(), ChurnSettings(high_score=55, new_customer_days=30)])
+def test_next_change_agrees_with_the_churn_risk_day_by_day(extra, settings):
+	"""Walking the calendar: what is stored of the churn risk stays put on every day before
+	next_change, and moves on that day in all but a few (it is taken early, never late)."""
+	signals = [("Over the credit limit: {0}% of it in use.", (120 + i,)) for i in range(extra)]
+	nights = unchanged = 0
+	for pattern in _patterns():
+		day = TODAY
+		while (upcoming := churn.next_change(pattern, day, settings, extra)) is not None:
+			assert upcoming > day
+			stored = _stored_risk(churn.risk(pattern, day, settings, signals))
+			for offset in range(1, (upcoming - day).days):
+				assert (
+					_stored_risk(churn.risk(pattern, day + dt.timedelta(days=offset), settings, signals))
+					== stored
+				)
+			nights += 1
+			unchanged += _stored_risk(churn.risk(pattern, upcoming, settings, signals)) == stored
+			day = upcoming
+		# nothing moves again
+		stored = _stored_risk(churn.risk(pattern, day, settings, signals))
+		for offset in (1, 30, 400, 4000):
+			assert (
+				_stored_risk(churn.risk(pattern, day + dt.timedelta(days=offset), settings, signals))
+				== stored
+			)
+	assert nights > 100 and unchanged < nights / 10
+
+
+def test_next_change_names_the_day_a_customer_becomes_overdue_or_one_off():
+	monthly = churn.BuyingPattern(
+		TODAY - dt.timedelta(days=100), TODAY - dt.timedelta(days=10), 4, 30.0, 30.0
+	)
+	# a wide spread: the score creeps, so the next move is a whole point, well before overdue
+	assert churn.next_change(monthly, TODAY) < TODAY + dt.timedelta(days=21)
+	# no orders: nothing ever moves; a first order 20 days ago: New until day 90 at the latest
+	assert churn.next_change(churn.BuyingPattern(), TODAY) is None
+	first = churn.BuyingPattern(TODAY - dt.timedelta(days=20), TODAY - dt.timedelta(days=20), 1)
+	assert churn.next_change(first, TODAY) <= TODAY + dt.timedelta(days=71)

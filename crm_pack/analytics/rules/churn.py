@@ -266,6 +266,74 @@ def _risk(p: BuyingPattern, today: dt.date, settings: ChurnSettings) -> ChurnRis
 	)
 
 
+def next_change(
+	p: BuyingPattern, today: dt.date, settings: ChurnSettings | None = None, extra_signals: int = 0
+) -> dt.date | None:
+	"""The first day after `today` on which the calendar alone moves what is stored of
+	`risk(p, day, settings, extra_signals)`: the score in whole points, the level, the
+	reasons (None: never, until the pattern or the signals change). Only the days since
+	the last order move, and everything stored moves one way with them, so a change is the
+	first day the score crosses its next whole point or level, the order becomes overdue or
+	a New customer turns One-off. Those days come from the inverse of the lateness curve,
+	taken a tenth of a point and a day early (the score is rounded twice and computed in
+	floats), then checked against the rule itself for the few days up to the crossing."""
+	settings = settings or ChurnSettings()
+	if not p.buying_days:
+		return None
+	now = _risk(p, today, settings)
+	since = now.days_since_last_order
+	extra = settings.signal_points * extra_signals
+	rhythm = p.buying_days > 1 and p.interval is not None
+	interval = p.interval if rhythm else settings.default_interval_days
+	spread = p.spread if rhythm else _floor(interval, settings)
+	base = p.signal_points if rhythm else 0.0
+	stored = _stored(now, extra, settings)
+	targets = []  # lateness scores at which something stored may move
+	if stored[0] < 100:
+		targets.append(stored[0] + 0.4)
+	if rhythm:
+		# Low, Medium, High follow the score; New and One-off do not
+		score = round(min(100.0, now.score + extra), 1)
+		targets += [t - 0.1 for t in (settings.medium_score, settings.high_score) if t > score]
+	candidates = [_first_since(t - base - extra, interval, spread) for t in targets]
+	if rhythm and since <= interval:
+		candidates.append(math.floor(interval) + 1)  # overdue (the reason says so)
+	elif not rhythm and since <= settings.new_customer_days:
+		candidates.append(settings.new_customer_days + 1)  # New turns One-off
+	candidates = [c for c in candidates if c is not None]
+	if not candidates:
+		return None
+	# days since the last order count from it (an order dated ahead: from that day)
+	first = max(since + 1, min(candidates))
+	for days in range(first, first + CHECKED_DAYS):
+		if _stored(_risk(p, p.last_day + dt.timedelta(days=days), settings), extra, settings) != stored:
+			return p.last_day + dt.timedelta(days=days)
+	return p.last_day + dt.timedelta(days=first + CHECKED_DAYS)
+
+
+# days next_change checks against the rule after the earliest possible crossing
+CHECKED_DAYS = 3
+
+
+def _stored(r: ChurnRisk, extra: float, settings: ChurnSettings) -> tuple:
+	"""What is stored of `risk(...)` with `extra` signal points: whole points, level, reasons
+	(the extra signals' reasons only follow them, so they are left out here)."""
+	score = round(min(100.0, r.score + extra), 1) if extra else r.score
+	level = level_of(score, settings) if extra and r.level in (LOW, MEDIUM, HIGH) else r.level
+	return round(score), level, r.reasons
+
+
+def _first_since(lateness: float, interval: float, spread: float) -> int | None:
+	"""A whole number of days since the last order at or before the first on which the
+	lateness score reaches `lateness` (None: never below the curve's top)."""
+	if lateness <= 0:
+		return 0
+	if lateness >= 100:
+		return None
+	z = min(50.0, LATE_MIDPOINT - math.log(100 / lateness - 1) / STEEPNESS)
+	return math.floor(interval + z * spread)
+
+
 def assess(history: BuyingHistory, today: dt.date, settings: ChurnSettings | None = None) -> ChurnRisk:
 	"""The churn risk of one customer on `today`."""
 	return risk(pattern(history, settings), today, settings)
