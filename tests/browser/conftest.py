@@ -14,6 +14,7 @@ Screenshots of every step go to tests/browser/artifacts/.
 """
 
 import contextlib
+import datetime as dt
 import os
 import pathlib
 import signal
@@ -308,3 +309,10 @@ def on_site():
 	finally:
 		frappe.destroy()
 		os.chdir(cwd)
+
+
+def site_today() -> dt.date:
+	"""Today as the site counts it (its system time zone), which is what the server stamps
+	on what it dates: the test machine's own date differs for hours around midnight."""
+	with on_site() as frappe:
+		return frappe.utils.getdate(frappe.utils.nowdate())

@@ -273,6 +273,8 @@ def build(users: dict[str, list[str]], password: str) -> dict:
 		"company": invoice.company,
 		"currency": invoice.currency,
 		"project": project.name,
+		"project_start": str(project.planned_start_date),
+		"project_go_live": str(project.planned_go_live_date),
 		"project_name": project.project_name,
 		"project_phase": project.current_phase,
 		"course_project_name": course_project.project_name,

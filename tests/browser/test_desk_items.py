@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import col_index, on_site, report_cell
+from tests.browser.conftest import col_index, on_site, report_cell, site_today
 
 
 def user_date(page, iso: str) -> str:
@@ -32,9 +32,9 @@ def test_gantt_draws_the_project_from_start_to_go_live(desk, site_data):
 	expect(bar).to_be_visible()
 	# frappe-gantt's dashed stub for a project without an end
 	expect(bar.locator(".bar")).not_to_have_class(re.compile(r"\bbar-invalid\b"))
-	today = dt.date.today()
-	# planned from today to 100 days on: the bar ends after the go-live day itself
-	planned = (today.isoformat(), (today + dt.timedelta(days=101)).isoformat())
+	# planned from its start to its go-live 100 days on: the bar ends after the go-live day itself
+	go_live = dt.date.fromisoformat(site_data.project_go_live)
+	planned = (site_data.project_start, (go_live + dt.timedelta(days=1)).isoformat())
 	# by the day, and by the month where the whole bar fits the screen
 	for mode in ("Day", "Month"):
 		page.locator(f'.gantt-view-mode .btn-view-mode[data-value="{mode}"]').click()
@@ -167,7 +167,7 @@ def test_project_moves_with_its_phases_and_ranks_its_risks(desk, site_data, staf
 	expect(page.locator(".page-title .indicator-pill:visible", has_text="Not Saved")).to_have_count(0)
 	desk.wait_idle()
 
-	today = user_date(page, dt.date.today().isoformat())
+	today = user_date(page, site_today().isoformat())
 	expect(control(page, "current_phase")).to_contain_text(second)
 	expect(control(page, "status").locator("select")).to_have_value("In Progress")
 	expect(control(page, "actual_start_date").locator("input")).to_have_value(today)

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import on_site
+from tests.browser.conftest import on_site, site_today
 from tests.browser.test_desk import widget
 
 ARTIFACTS = pathlib.Path(__file__).resolve().parent / "artifacts"
@@ -284,7 +284,7 @@ def test_follow_ups_are_all_day_on_the_calendar(desk, site_data):
 	desk.goto("customer-interaction/view/calendar/default")
 	page = desk.page
 	event = page.locator(".fc-event", has_text=site_data.upcoming_subject).first
-	today = dt.date.today()
+	today = site_today()
 	if (today + dt.timedelta(days=3)).month != today.month:  # three days ahead is next month
 		page.locator(".fc-next-button").click()
 		desk.wait_idle()
@@ -376,7 +376,7 @@ def test_messages_show_dates_in_the_users_format(desk, site_data):
 	page.keyboard.press("Control+s")
 	message = page.locator(".modal.show .msgprint")
 	expect(message).to_contain_text(yesterday)
-	iso = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+	iso = (site_today() - dt.timedelta(days=1)).isoformat()
 	if yesterday != iso:
 		expect(message).not_to_contain_text(iso)
 	desk.shot("message-date")
