@@ -51,32 +51,6 @@ FULL_READ_SHARE = 0.3
 # names per IN list when stored rows are read by name
 IN_LIST = 10_000
 
-_STATE = (
-	"name",
-	"analytics_dirty",
-	"estimated_annual_spend",
-	"first_purchase_date",
-	"last_purchase_date",
-	"buying_days",
-	"usual_interval_days",
-	"interval_spread_days",
-	"churn_signal_points",
-	"churn_signals",
-	"net_revenue",
-	"billed_last_12_months",
-	"analytics_scores_digest",
-	"analytics_basis_digest",
-	"analytics_basis_key",
-	"analytics_due_on",
-	"analytics_scored_inputs",
-	# money and delivery signals (credit_control)
-	"credit_used_percent",
-	"late_order_count",
-	"late_order_amount",
-	"payment_reliability",
-)
-
-
 # What a customer's scores are computed from, beside the day and the population's ranks:
 # the stored basis, the money signals and the estimated spend. Their digest is computed by
 # the database, both when a customer is scored (stored beside the scores) and every night
@@ -97,6 +71,18 @@ SCORED_FROM = (
 	"late_order_amount",
 	"payment_reliability",
 )
+# what scoring reads of a stored row: the inputs above, and the digests and day it compares
+_STATE = (
+	"name",
+	"analytics_dirty",
+	*SCORED_FROM,
+	"analytics_scores_digest",
+	"analytics_basis_digest",
+	"analytics_basis_key",
+	"analytics_due_on",
+	"analytics_scored_inputs",
+)
+
 # Raise when the scoring rules change what they store: everyone is then scored again.
 SCORES_VERSION = 1
 # a basis read stores only what the staleness marks need of the stored row
