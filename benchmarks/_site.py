@@ -57,6 +57,21 @@ def environment() -> str:
 	)
 
 
+def raw_group_by():
+	"""The analytics benchmarks' floor: one GROUP BY customer over the submitted invoices."""
+	import frappe
+	from frappe.query_builder.functions import Sum
+
+	si = frappe.qb.DocType("Sales Invoice")
+	return (
+		frappe.qb.from_(si)
+		.select(si.customer, Sum(si.base_net_total))
+		.where(si.docstatus == 1)
+		.groupby(si.customer)
+		.run()
+	)
+
+
 def without_crm_pack(hooks: dict) -> dict:
 	"""doc_events as they would be without crm_pack (set as frappe.local.doc_events_hooks)."""
 	return {

@@ -31,7 +31,7 @@ import resource
 import sys
 import time
 
-from _site import connect, median
+from _site import connect, median, raw_group_by
 
 LOAD = "--load" in sys.argv
 RESET = "--reset" in sys.argv
@@ -127,23 +127,11 @@ def load(first: int, last: int):
 
 def measure(customers: int) -> dict:
 	"""Median figures of RUNS rebuilds and nights at the site's current size."""
-	from frappe.query_builder.functions import Sum
-
 	from crm_pack.analytics import basis as analytics_basis
 	from crm_pack.analytics import history
 	from crm_pack.analytics import nightly as analytics_sync
 
-	si = frappe.qb.DocType("Sales Invoice")
 	crm = frappe.qb.DocType("CRM Customer")
-
-	def raw_group_by():
-		return (
-			frappe.qb.from_(si)
-			.select(si.customer, Sum(si.base_net_total))
-			.where(si.docstatus == 1)
-			.groupby(si.customer)
-			.run()
-		)
 
 	# both sides warm: a first pass reads every table the recompute reads into the buffer pool
 	for table in ("Sales Invoice", "Sales Invoice Item", "Payment Ledger Entry", "CRM Customer"):

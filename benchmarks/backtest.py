@@ -15,26 +15,14 @@ import datetime
 import resource
 import time
 
-from _site import connect, environment, median, verdict
+from _site import connect, environment, median, raw_group_by, verdict
 
 args = connect(__doc__)
 RUNS = args.runs if args.runs != 100 else 3
 
 import frappe  # noqa: E402
-from frappe.query_builder.functions import Sum  # noqa: E402
 
 from crm_pack.analytics import backtest, nightly  # noqa: E402
-
-
-def raw_group_by():
-	si = frappe.qb.DocType("Sales Invoice")
-	return (
-		frappe.qb.from_(si)
-		.select(si.customer, Sum(si.base_net_total))
-		.where(si.docstatus == 1)
-		.groupby(si.customer)
-		.run()
-	)
 
 
 def main():
