@@ -273,10 +273,11 @@ def _ple_query(restricted: bool, customers=CUSTOMERS, on_date=ON_DATE):
 	return _restrict(query, ple.party, restricted, customers)
 
 
-def _receivable_query(restricted: bool, returns: bool = True):
-	"""Outstanding, overdue and voucher count per customer and company, summed over
-	vouchers in the database (the rule of figures.voucher_balances)."""
-	ple, ret, vouchers = _open_payment_ledger(returns=returns)
+def _voucher_balances(on_date=ON_DATE, returns: bool = True):
+	"""(ple, query): the open Payment Ledger grouped per voucher as Accounts Receivable
+	groups it, selecting company, party, amount and entry_date (the date it ages from), for
+	the caller to narrow and sum up (the rule of figures.voucher_balances)."""
+	ple, ret, vouchers = _open_payment_ledger(on_date, returns=returns)
 	# postings against a credit note that reduces its invoice belong to that invoice
 	voucher = (
 		Coalesce(NullIf(ret.return_against, ""), ple.against_voucher_no)
@@ -294,6 +295,13 @@ def _receivable_query(restricted: bool, returns: bool = True):
 			Min(Case().when(own, ple.posting_date)),
 		).as_("entry_date"),
 	).groupby(ple.company, ple.party, ple.against_voucher_type, voucher)
+	return ple, vouchers
+
+
+def _receivable_query(restricted: bool, returns: bool = True):
+	"""Outstanding, overdue and voucher count per customer and company, summed over
+	vouchers in the database."""
+	ple, vouchers = _voucher_balances(returns=returns)
 	vouchers = _restrict(vouchers, ple.party, restricted)
 	amount, entry_date = Field("amount", table=vouchers), Field("entry_date", table=vouchers)
 	overdue = Case().when((Abs(amount) >= ZERO) & (entry_date < ON_DATE), amount).else_(0)
@@ -312,22 +320,8 @@ def overdue_by_company(customers: list[str], on_date: dt.date, companies=None) -
 	credit note received today holds against the overdue (AR ages it from tomorrow)."""
 	if not customers:
 		return {}
-	ple, ret, vouchers = _open_payment_ledger(on_date)
-	voucher = Coalesce(NullIf(ret.return_against, ""), ple.against_voucher_no)
-	own = ple.voucher_no == voucher
-	vouchers = (
-		vouchers.select(
-			ple.company.as_("company"),
-			ple.party.as_("party"),
-			Sum(ple.amount).as_("amount"),
-			Coalesce(
-				Max(Case().when(own & (ple.against_voucher_type == "Sales Invoice"), ple.due_date)),
-				Min(Case().when(own, ple.posting_date)),
-			).as_("entry_date"),
-		)
-		.where(ple.party.isin(customers))
-		.groupby(ple.company, ple.party, ple.against_voucher_type, voucher)
-	)
+	ple, vouchers = _voucher_balances(on_date)
+	vouchers = vouchers.where(ple.party.isin(customers))
 	if companies is not None:
 		vouchers = vouchers.where(ple.company.isin(list(companies) or [""]))
 	amount, entry_date = Field("amount", table=vouchers), Field("entry_date", table=vouchers)
