@@ -7,6 +7,7 @@ CRM installed and linked to ERPNext as it found it."""
 import frappe
 import pytest
 
+from crm_pack.frappe_crm import switch
 from tests.integration import factories
 from tests.integration import frappe_crm_setup as fcrm
 from tests.integration.site_commands import bench
@@ -18,8 +19,6 @@ ACCOUNTS_USER = "accounts.user@crm-pack.test"
 
 def bridge_records() -> dict[str, int]:
 	"""What crm_pack puts on Frappe CRM's doctypes and its own records about them."""
-	from crm_pack.frappe_crm import switch
-
 	out = {
 		"custom fields": frappe.db.count(
 			"Custom Field", {"dt": ("in", switch.DOCTYPES), "fieldname": switch.FIELD}
@@ -47,7 +46,7 @@ def test_frappe_crm_leaving_leaves_crm_pack_working_and_nothing_of_the_bridge():
 		bench("uninstall-app", "crm", "--yes", "--no-backup", "--force")
 		assert not fcrm.installed()
 		assert bridge_records() == {"custom fields": 0, "anchored customers": 0}
-		assert not frappe.db.count("Property Setter", {"doc_type": ("in", ["CRM Deal", "CRM Organization"])})
+		assert not frappe.db.count("Property Setter", {"doc_type": ("in", switch.DOCTYPES)})
 		# crm_pack goes on as before: an Accounts User's invoice reaches the record in the
 		# same transaction, the record and its 360 open (without a deals section)
 		frappe.set_user(ACCOUNTS_USER)

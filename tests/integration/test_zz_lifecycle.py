@@ -11,6 +11,7 @@ from frappe.query_builder.functions import Count
 from frappe.utils import add_days, nowdate
 
 from crm_pack import compat
+from crm_pack.frappe_crm import switch
 from tests.integration import factories
 from tests.integration.site_commands import bench
 
@@ -64,7 +65,7 @@ def frappe_crm_side_panels() -> dict[str, str] | None:
 		return None
 	return {
 		dt: frappe.db.get_value("CRM Fields Layout", {"dt": dt, "type": "Side Panel"}, "layout")
-		for dt in ("CRM Deal", "CRM Organization")
+		for dt in switch.DOCTYPES
 	}
 
 
