@@ -18,9 +18,11 @@ database has already rolled the whole transaction back.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 import frappe
+from frappe.utils import getdate
 
 from crm_pack import compat
 from crm_pack.ledger import refresh
@@ -30,16 +32,19 @@ _LOCAL_KEY = "crm_pack_ledger_pending"
 
 
 class Pending:
-	"""Customers this transaction touched, whether their analytics basis changed, and
-	whether it may have given them a part of the ledger they had none of: an order, a
-	delivery, a credit note (else only their invoices, payments and postings changed)."""
+	"""Customers this transaction touched, whether their analytics basis changed, whether
+	it may have given them a part of the ledger they had none of: an order, a delivery, a
+	credit note (else only their invoices, payments and postings changed), and the invoices
+	it submitted (company, posting date): with the stored last invoice date they give the
+	new one (ledger/refresh.py)."""
 
-	__slots__ = ("analytics", "ledger", "new_parts", "source")
+	__slots__ = ("analytics", "invoiced", "ledger", "new_parts", "source")
 
 	def __init__(self) -> None:
 		self.ledger: set[str] = set()
 		self.analytics: set[str] = set()
 		self.new_parts: set[str] = set()
+		self.invoiced: dict[str, list[tuple[str, dt.date]]] = {}
 		self.source: tuple[str, str] | None = None
 
 
@@ -89,6 +94,8 @@ def renamed(old: str, new: str) -> None:
 		if old in names:
 			names.discard(old)
 			names.add(new)
+	if old in pending.invoiced:
+		pending.invoiced.setdefault(new, []).extend(pending.invoiced.pop(old))
 
 
 def flush() -> None:
@@ -100,7 +107,9 @@ def flush() -> None:
 		return
 	customers = sorted(pending.ledger)
 	try:
-		refresh.refresh_in_transaction(customers, analytics=pending.analytics, new_parts=pending.new_parts)
+		refresh.refresh_in_transaction(
+			customers, analytics=pending.analytics, new_parts=pending.new_parts, invoiced=pending.invoiced
+		)
 	except Exception as e:
 		_recover(e, customers, pending)
 
@@ -157,8 +166,11 @@ def ledger_changed(doc) -> None:
 	"""An invoice, payment, journal, unreconcile or ledger row: figures and analytics. Posted
 	or updated, none gives the customer an order or a delivery, and only a credit note gives
 	it postings of or against a return; a cancel is read in full (an invoice's cancel gives
-	its delivery notes back their unbilled amount)."""
+	its delivery notes back their unbilled amount). A submitted invoice is noted with its
+	date, the only way the last invoice date moves without a cancel or a credit note."""
 	touch(customers_of(doc), doc, new_parts=doc.docstatus == 2 or bool(doc.get("is_return")))
+	if doc.doctype == "Sales Invoice" and doc.docstatus == 1 and not doc.get("is_return") and doc.customer:
+		_pending().invoiced.setdefault(doc.customer, []).append((doc.company, getdate(doc.posting_date)))
 
 
 def order_changed(doc) -> None:

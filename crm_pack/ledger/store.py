@@ -25,7 +25,7 @@ from pypika.terms import Parameter, Values
 from crm_pack import compat
 from crm_pack.ledger import queries as ledger_queries
 from crm_pack.ledger.currencies import company_currencies, home_currency, rates_into
-from crm_pack.ledger.rules.figures import MONEY_FIELDS, CustomerFigures, compute
+from crm_pack.ledger.rules.figures import MONEY_FIELDS, CustomerFigures, compute, max_date
 
 HEADER_FIELDS = (
 	*MONEY_FIELDS,
@@ -66,16 +66,23 @@ STATE_FIELDS = (
 
 
 def read_figures(
-	customers: list[str] | None, on_date: dt.date | None = None, kinds: tuple[str, ...] = ledger_queries.KINDS
+	customers: list[str] | None,
+	on_date: dt.date | None = None,
+	kinds: tuple[str, ...] = ledger_queries.KINDS,
+	last_invoiced: dict[str, tuple[dt.date | None, list[tuple[str, dt.date]]]] | None = None,
 ) -> dict[str, CustomerFigures]:
 	"""Figures for the given customers (None: every CRM Customer), from the books. `kinds`:
 	the parts of the ledger to read, fewer only where the others are known to be empty
-	(ledger_queries.kinds_for)."""
+	(ledger_queries.kinds_for). `last_invoiced`, when "si" is not read: per customer, its
+	last invoice date as stored and the (company, posting date) of the invoices submitted
+	since; the last invoice date is the latest of them (per company, only those since)."""
 	on_date = getdate(on_date or today())
 	names = customers if customers is not None else frappe.get_all("CRM Customer", pluck="name")
 	if not names:
 		return {}
 	groups = ledger_queries.read_groups(customers, on_date, kinds)
+	for name, (_stored, invoices) in (last_invoiced or {}).items():
+		groups.last_invoices += [(company, name, day) for company, day in invoices]
 	companies = groups.companies()
 	currencies = company_currencies(companies)
 	home = home_currency()
@@ -95,6 +102,9 @@ def read_figures(
 	)
 	for name, customer_figures in figures.items():
 		customer_figures.ledger_parts = groups.parts(name)
+	for name, (stored, _invoices) in (last_invoiced or {}).items():
+		if stored and name in figures:
+			figures[name].last_invoice_date = max_date(figures[name].last_invoice_date, getdate(stored))
 	return figures
 
 

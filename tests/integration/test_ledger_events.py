@@ -82,6 +82,47 @@ def test_credit_note_reduces_billed_and_outstanding(cust):
 	assert_matches_books(cust)
 
 
+def test_last_invoice_date_and_companies_follow_the_books_through_back_dated_and_empty_invoices(cust):
+	"""A submit's refresh takes the last invoice date from the stored one and the invoices
+	it submitted, without reading every invoice: at each step the record says what a full
+	read of the books says."""
+	today = frappe.utils.getdate(nowdate())
+	eu = factories.eu_company()
+
+	def invoice_dates():
+		si = frappe.qb.DocType("Sales Invoice")
+		return (
+			frappe.qb.from_(si)
+			.select(si.posting_date)
+			.where((si.customer == cust) & (si.docstatus == 1) & (si.is_return == 0))
+			.run(pluck=True)
+		)
+
+	def assert_as_the_books_say(last_invoice):
+		books.settle()
+		record = frappe.db.get_value(
+			"CRM Customer", cust, [*store.HEADER_FIELDS, "ledger_companies"], as_dict=True
+		)
+		assert record.last_invoice_date == last_invoice == max(invoice_dates())
+		full = store.read_figures([cust])[cust]  # every part of the ledger, every invoice
+		assert record.last_invoice_date == full.last_invoice_date
+		assert record.company_count == full.company_count
+		assert set(record.ledger_companies.split(",")) == set(full.companies)
+
+	first = factories.sales_invoice(cust, 100, posting_date=add_days(today, -10))
+	assert_as_the_books_say(add_days(today, -10))
+	factories.sales_invoice(cust, 100, posting_date=add_days(today, -30))  # back-dated
+	assert_as_the_books_say(add_days(today, -10))
+	factories.payment(first, 40)
+	assert_as_the_books_say(add_days(today, -10))
+	# nothing to post (no GL Entry, no Payment Ledger Entry), yet an invoice of a second company
+	free = factories.invoice_in(eu, cust, 0, posting_date=add_days(today, -5))
+	assert frappe.db.get_value("CRM Customer", cust, "company_count") == 2
+	assert_as_the_books_say(add_days(today, -5))
+	free.cancel()
+	assert_as_the_books_say(add_days(today, -10))
+
+
 def test_advance_then_reconcile_then_unreconcile(cust):
 	invoice = factories.sales_invoice(cust, 800)
 	advance = factories.advance_payment(cust, 300)

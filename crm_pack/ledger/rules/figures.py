@@ -190,7 +190,7 @@ def _min_date(a, b):
 	return b if a is None else a if b is None else min(a, b)
 
 
-def _max_date(a, b):
+def max_date(a, b):
 	return b if a is None else a if b is None else max(a, b)
 
 
@@ -270,7 +270,7 @@ def compute(
 		if o.status not in CLOSED_ORDER_STATUSES:
 			cf.open_orders_amount += o.unbilled_amount
 		cf.first_order_date = _min_date(cf.first_order_date, o.first_date)
-		cf.last_order_date = _max_date(cf.last_order_date, o.last_date)
+		cf.last_order_date = max_date(cf.last_order_date, o.last_date)
 		if o.status != "Closed":
 			cf.credit_exposure += o.unbilled_amount
 
@@ -289,7 +289,7 @@ def compute(
 	for company, customer, last_date in last_invoice_dates:
 		if customer in out:
 			cf = out[customer].company(company)
-			cf.last_invoice_date = _max_date(cf.last_invoice_date, last_date)
+			cf.last_invoice_date = max_date(cf.last_invoice_date, last_date)
 
 	for figures in out.values():
 		figures.company_count = len(figures.companies)
@@ -306,8 +306,8 @@ def compute(
 			figures.late_order_count += cf.late_order_count
 			figures.order_count += cf.order_count
 			figures.first_order_date = _min_date(figures.first_order_date, cf.first_order_date)
-			figures.last_order_date = _max_date(figures.last_order_date, cf.last_order_date)
-			figures.last_invoice_date = _max_date(figures.last_invoice_date, cf.last_invoice_date)
+			figures.last_order_date = max_date(figures.last_order_date, cf.last_order_date)
+			figures.last_invoice_date = max_date(figures.last_invoice_date, cf.last_invoice_date)
 		headline(figures, home_currency, rates or {})
 	return out
 
