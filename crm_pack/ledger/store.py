@@ -2,7 +2,9 @@
 and written where they differ.
 
 Figures are always recomputed from the books (GL Entry, Payment Ledger Entry,
-submitted orders and invoices), never incremented. Locking and the choice of when to
+submitted orders and invoices), never incremented; the one exception is a submit's last
+invoice date, which only an invoice submitted can move forward and a cancel or credit
+note (read in full) back (`read_figures`' `last_invoiced`). Locking and the choice of when to
 recompute are `refresh`'s; this module only reads, compares and writes.
 
 Every customer with business has one row per company (CRM Customer Company Balance,
