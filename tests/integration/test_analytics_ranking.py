@@ -1,0 +1,55 @@
+"""The nightly run's shortcuts give what the rules give: everyone ranked in the database
+(analytics/ranking.py) as abc.classify and rfm.score rank them."""
+
+import frappe
+import pytest
+from frappe.utils import add_days, getdate, nowdate
+
+from crm_pack.analytics import ranking
+from crm_pack.analytics.rules import abc, rfm
+from tests.integration import factories
+
+
+def stored(name, *fields):
+	return frappe.db.get_value("CRM Customer", name, fields, as_dict=True)
+
+
+@pytest.mark.parametrize("shares", [(0.8, 0.95), (0.5, 0.5), (0.33, 0.9), (0, 1)])
+def test_everyone_is_ranked_in_the_database_as_the_rules_rank_them(shares):
+	crm = frappe.qb.DocType("CRM Customer")
+	today = getdate(nowdate())
+	# everyone ties (the edges fall among equal revenues, ordered by name), beside returns,
+	# zeros, customers without an order and a spread of recency and frequency
+	frappe.qb.update(crm).set(crm.net_revenue, 100).set(crm.buying_days, 2).set(
+		crm.last_purchase_date, add_days(today, -10)
+	).run()
+	odd = [factories.customer() for _ in range(8)]
+	figures = [(-50, 1, -400), (0, 0, None), (0, 3, -5), (250.5, 7, 0), (250.5, 1, -900), (0, 5, None)]
+	figures += [(99.99, 4, 3), (100.01, 2, -10)]
+	for name, (revenue, orders, days) in zip(odd, figures, strict=True):
+		last = add_days(today, days) if days is not None else None
+		frappe.db.set_value(
+			"CRM Customer", name, {"net_revenue": revenue, "buying_days": orders, "last_purchase_date": last}
+		)
+	cut = ranking.cuts(today, *shares)
+	terms = ranking.terms(crm, today, cut)
+	rows = (
+		frappe.qb.from_(crm)
+		.select(
+			crm.name, crm.net_revenue, crm.last_purchase_date, crm.buying_days, terms["tier"], terms["code"]
+		)
+		.run()
+	)
+	tiers = abc.classify({n: float(r or 0) for n, r, *_ in rows}, *shares)
+	scores = rfm.score(
+		{
+			n: rfm.Purchases(getdate(last) if last else None, int(d or 0), float(r or 0))
+			for n, r, last, d, *_ in rows
+		},
+		today,
+	)
+	assert {n: (t, c) for n, _r, _l, _d, t, c in rows} == {
+		n: (tiers[n], scores[n].code if n in scores else None) for n, *_ in rows
+	}
+	if shares == (0.8, 0.95):
+		assert cut.a_edge[1], "the A edge falls among equal revenues, so its name decides"
