@@ -264,6 +264,7 @@ def time_phases(history, sync, behaviour) -> dict[str, float]:
 		(history, "payment_days", "read payment days"),
 		(sync, "score_all", "scoring"),
 		(sync, "update_rows", "writes"),
+		(sync, "_stamp", "the run's time stamped"),
 	]
 	for owner, attr, label in targets:
 		original = getattr(owner, attr)

@@ -28,7 +28,7 @@ import zlib
 
 import frappe
 from frappe.query_builder.functions import Coalesce
-from frappe.utils import cint, flt, getdate, now_datetime, nowdate
+from frappe.utils import cint, flt, get_datetime, getdate, now_datetime, nowdate
 from pypika.terms import Function
 
 from crm_pack import texts
@@ -332,6 +332,7 @@ def recompute_all(*, today: dt.date | None = None, commit: bool = False, progres
 def _score_and_store(today: dt.date, commit: bool, progress: bool | str) -> int:
 	"""Everyone ranked; scored in full where a score can have moved; what moved written."""
 	settings, churn_settings = _churn_settings()
+	started = now_datetime()
 	state, ranked = _to_score(today, _scores_key(settings, churn_settings), settings)
 	_progress(1, 3, frappe._("Scoring {0} customers").format(len(state)), progress)
 	scores = score_all(state, today, ranked)
@@ -342,21 +343,43 @@ def _score_and_store(today: dt.date, commit: bool, progress: bool | str) -> int:
 		digest = _digest(values)
 		if digest != stored["analytics_scores_digest"]:
 			values = _stored(values)
-			changed.append((name, *(values[f] for f in SCORE_FIELDS), digest, *due))
+			changed.append((name, *(values[f] for f in SCORE_FIELDS), digest, *due, started))
 		elif due != (_date(stored["analytics_due_on"]), stored["analytics_scored_inputs"]):
-			moved.append((name, *due))
+			moved.append((name, *due, started))
 	_progress(2, 3, frappe._("Storing the figures of {0} customers").format(len(changed)), progress)
-	due_fields = ("analytics_due_on", "analytics_scored_inputs")
+	due_fields = ("analytics_due_on", "analytics_scored_inputs", "analytics_updated_on")
 	update_rows(
 		"CRM Customer", (*SCORE_FIELDS, "analytics_scores_digest", *due_fields), changed, commit=commit
 	)
 	update_rows("CRM Customer", due_fields, moved, commit=commit)
-	crm = frappe.qb.DocType("CRM Customer")
-	frappe.qb.update(crm).set(crm.analytics_updated_on, now_datetime()).run()
+	_stamp(started)
 	if commit:
 		frappe.db.commit()
 	_progress(3, 3, frappe._("Done"), progress)
 	return len(scores)
+
+
+def _stamp(started: dt.datetime) -> None:
+	"""Every customer that existed when this run ranked them is now up to date. Said once,
+	as the run's time in CRM Pack Settings, which the form shows as each customer's
+	Analytics Updated On (crm_customer.py): stamping 100,000 rows whose figures did not
+	move cost more than ranking them. The rows written carry the time themselves, and
+	so does a customer's first run, which the reports read as "the analytics have run"."""
+	crm = frappe.qb.DocType("CRM Customer")
+	(
+		frappe.qb.update(crm)
+		.set(crm.analytics_updated_on, started)
+		.where(crm.analytics_updated_on.isnull())
+		.where(crm.creation <= started)
+		.run()
+	)
+	frappe.db.set_single_value("CRM Pack Settings", "analytics_run_on", started, update_modified=False)
+
+
+def last_run_on() -> dt.datetime | None:
+	"""When the last analytics run brought every customer of that day up to date."""
+	value = frappe.db.get_single_value("CRM Pack Settings", "analytics_run_on")
+	return get_datetime(value) if value else None
 
 
 # --- the same run in chunks on the long queue (crm_pack/utils/chunked_jobs.py) ---

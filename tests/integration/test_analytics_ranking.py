@@ -1,10 +1,13 @@
 """The nightly run's shortcuts give what the rules give: everyone ranked in the database
-(analytics/ranking.py) as abc.classify and rfm.score rank them."""
+(analytics/ranking.py) as abc.classify and rfm.score rank them, and the run's time on the
+form though the rows whose figures did not move are not rewritten."""
 
 import frappe
 import pytest
-from frappe.utils import add_days, getdate, nowdate
+from frappe.desk.form.load import getdoc
+from frappe.utils import add_days, add_to_date, get_datetime, getdate, now_datetime, nowdate
 
+from crm_pack.analytics import nightly as analytics_sync
 from crm_pack.analytics import ranking
 from crm_pack.analytics.rules import abc, rfm
 from tests.integration import factories
@@ -53,3 +56,23 @@ def test_everyone_is_ranked_in_the_database_as_the_rules_rank_them(shares):
 	}
 	if shares == (0.8, 0.95):
 		assert cut.a_edge[1], "the A edge falls among equal revenues, so its name decides"
+
+
+def test_the_form_shows_when_the_last_run_brought_the_customer_up_to_date():
+	cust = factories.customer()
+	factories.sales_invoice(cust, 100, posting_date=add_days(nowdate(), -40))
+	analytics_sync.recompute_all()
+	# a night on which none of this customer's figures moved: its row is not rewritten
+	earlier = add_to_date(now_datetime(), days=-1)
+	frappe.db.set_value("CRM Customer", cust, "analytics_updated_on", earlier, update_modified=False)
+	analytics_sync.recompute_all()
+	ran = analytics_sync.last_run_on()
+	assert ran and ran > earlier
+	assert get_datetime(stored(cust, "analytics_updated_on").analytics_updated_on) == earlier
+	getdoc("CRM Customer", cust)
+	assert get_datetime(frappe.response.docs[-1].analytics_updated_on) == ran
+	# a customer no run has seen yet shows none
+	new = factories.customer()
+	frappe.db.set_value("CRM Customer", new, "analytics_updated_on", None, update_modified=False)
+	getdoc("CRM Customer", new)
+	assert not frappe.response.docs[-1].analytics_updated_on
