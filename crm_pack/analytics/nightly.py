@@ -90,15 +90,26 @@ SCORES_VERSION = 1
 _BASIS_STATE = ("name", "analytics_dirty", "analytics_basis_digest", "analytics_basis_key")
 
 
-def _stale(crm, today: dt.date, key: str):
+def _stale(today: dt.date, key: str) -> tuple[list[str], list[str]]:
+	"""The customers whose basis is read again (their ledger changed, the key changed, or
+	it is a week old), and those whose 12-month window alone moved: an invoice left it, and
+	the window's billing is all of a basis that moves with the calendar
+	(analytics_basis.move_windows)."""
+	crm = frappe.qb.DocType("CRM Customer")
 	oldest = today - dt.timedelta(days=analytics_basis.MAX_AGE_DAYS)
-	return (
+	read_again = (
 		(crm.analytics_dirty > 0)
 		| (Coalesce(crm.analytics_basis_key, "") != key)
 		| crm.analytics_basis_on.isnull()
 		| (crm.analytics_basis_on < oldest)
-		| (crm.billed_window_ends <= today)
 	)
+	rows = (
+		frappe.qb.from_(crm)
+		.select(crm.name, read_again)
+		.where(read_again | (crm.billed_window_ends <= today))
+		.run()
+	)
+	return [n for n, again in rows if again], [n for n, again in rows if not again]
 
 
 def _basis_state(names: list[str] | None = None) -> dict[str, dict]:
@@ -313,8 +324,8 @@ def recompute_all(*, today: dt.date | None = None, commit: bool = False, progres
 
 	payment_behaviour.recompute_all(today=today, commit=commit)
 	key = analytics_basis.basis_key()
-	crm = frappe.qb.DocType("CRM Customer")
-	stale = [n for (n,) in frappe.qb.from_(crm).select(crm.name).where(_stale(crm, today, key)).run()]
+	stale, windows = _stale(today, key)
+	analytics_basis.move_windows(windows, today, commit)
 	if stale:
 		_progress(0, 3, frappe._("Reading the ledger of {0} customers").format(len(stale)), progress)
 		everyone = len(stale) > FULL_READ_SHARE * frappe.db.count("CRM Customer")
@@ -432,8 +443,8 @@ def start_run(*, today: dt.date | None = None, chunk_size: int = CHUNK_CUSTOMERS
 	# grouped reads per 2,000 customers, committed per chunk, so it stays in the coordinator)
 	payment_behaviour.recompute_all(today=today, commit=True)
 	key = analytics_basis.basis_key()
-	crm = frappe.qb.DocType("CRM Customer")
-	stale = [n for (n,) in frappe.qb.from_(crm).select(crm.name).where(_stale(crm, today, key)).run()]
+	stale, windows = _stale(today, key)
+	analytics_basis.move_windows(windows, today, commit=True)
 	referred_by, _profits = _referrals()
 	# as in a single run: the referrers of the stale customers are read again with them
 	names = sorted(set(stale) | {referred_by[n] for n in stale if referred_by.get(n)})

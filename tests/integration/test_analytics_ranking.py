@@ -1,14 +1,16 @@
 """The nightly run's shortcuts give what the rules give: everyone ranked in the database
-(analytics/ranking.py) as abc.classify and rfm.score rank them, and the run's time on the
-form though the rows whose figures did not move are not rewritten."""
+(analytics/ranking.py), the 12-month window moved from the invoices alone, and the run's
+time on the form though the rows whose figures did not move are not rewritten."""
+
+from unittest import mock
 
 import frappe
 import pytest
 from frappe.desk.form.load import getdoc
 from frappe.utils import add_days, add_to_date, get_datetime, getdate, now_datetime, nowdate
 
+from crm_pack.analytics import history, ranking
 from crm_pack.analytics import nightly as analytics_sync
-from crm_pack.analytics import ranking
 from crm_pack.analytics.rules import abc, rfm
 from tests.integration import factories
 
@@ -76,3 +78,53 @@ def test_the_form_shows_when_the_last_run_brought_the_customer_up_to_date():
 	frappe.db.set_value("CRM Customer", new, "analytics_updated_on", None, update_modified=False)
 	getdoc("CRM Customer", new)
 	assert not frappe.response.docs[-1].analytics_updated_on
+
+
+BASIS_AND_SCORES = (
+	"net_revenue",
+	"billed_last_12_months",
+	"billed_window_ends",
+	"buying_days",
+	"clv_base_profit",
+	"clv_total",
+	"churn_risk_level",
+	"share_of_wallet",
+	"rfm_segment",
+)
+
+
+def test_an_invoice_leaving_the_12_month_window_moves_the_billing_as_a_full_read_would():
+	cust = factories.customer()
+	frappe.db.set_value("CRM Customer", cust, "estimated_annual_spend", 1000)
+	factories.sales_invoice(cust, 100, posting_date=add_days(nowdate(), -363))
+	factories.sales_invoice(cust, 40, posting_date=add_days(nowdate(), -10))
+	analytics_sync.recompute_all()
+	assert stored(cust, "billed_last_12_months").billed_last_12_months == 140
+	crm = frappe.qb.DocType("CRM Customer")
+	frappe.qb.update(crm).set(crm.analytics_basis_on, nowdate()).run()  # nobody else's basis is due
+
+	# two days on, the older invoice has left the window: only the invoices are read again
+	day = add_days(nowdate(), 2)
+	asked = []
+	items, payments = history.item_groups, history.payment_days
+
+	def recorded(read):
+		def wrapper(companies, customers=None, *args, **kwargs):
+			asked.append(customers)
+			return read(companies, customers, *args, **kwargs)
+
+		return wrapper
+
+	with (
+		mock.patch.object(history, "item_groups", recorded(items)),
+		mock.patch.object(history, "payment_days", recorded(payments)),
+	):
+		analytics_sync.recompute_all(today=day)
+	assert all(names is not None and cust not in names for names in asked), asked
+	moved = stored(cust, *BASIS_AND_SCORES)
+	assert moved.billed_last_12_months == 40 and moved.share_of_wallet == 4
+
+	# the same day read in full gives the same basis and scores
+	frappe.qb.update(crm).set(crm.analytics_basis_key, "").where(crm.name == cust).run()
+	analytics_sync.recompute_all(today=day)
+	assert stored(cust, *BASIS_AND_SCORES) == moved
