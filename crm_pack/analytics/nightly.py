@@ -145,10 +145,11 @@ def _to_score(today: dt.date, key: str, settings) -> tuple[dict[str, dict], tupl
 	ranked = ranking.terms(crm, today, ranking.cuts(today, a_share, b_share))
 	due = (
 		(crm.analytics_due_on <= today)
-		| (Coalesce(crm.analytics_scored_inputs, "") != _scored_from(crm, key))
 		| (Coalesce(crm.analytics_scores_digest, "") == "")
 		| (ranked["tier"] != Coalesce(crm.abc_tier, ""))
 		| (Coalesce(ranked["code"], "") != Coalesce(crm.rfm_score, ""))
+		# last: the costliest, left out for the rows already due
+		| (Coalesce(crm.analytics_scored_inputs, "") != _scored_from(crm, key))
 	)
 	fields = (*_STATE, "scored_from")
 	rank_fields = ("tier", "recency", "frequency", "monetary", "days")

@@ -73,10 +73,10 @@ def cuts(today: dt.date, a_share: float, b_share: float) -> Cuts:
 	with history.long_concat():
 		positive, days, orders, revenue = query.run()[0]
 	ranked = sorted(_floats(positive), reverse=True)
-	in_a, in_b = abc.tier_counts(ranked, a_share, b_share)
+	a_edge, b_edge = _edges(ranked, abc.tier_counts(ranked, a_share, b_share))
 	return Cuts(
-		a_edge=_edge(ranked, in_a),
-		b_edge=_edge(ranked, in_b),
+		a_edge=a_edge,
+		b_edge=b_edge,
 		# fewer days since the last order rank higher, as in rfm.score
 		recency=rfm.quintile_cuts(sorted(-d for d in _floats(days))),
 		frequency=rfm.quintile_cuts(sorted(_floats(orders))),
@@ -84,20 +84,34 @@ def cuts(today: dt.date, a_share: float, b_share: float) -> Cuts:
 	)
 
 
-def _edge(ranked: list[float], places: int) -> Edge | None:
+def _edges(ranked: list[float], places: tuple[int, ...]) -> list[Edge | None]:
 	"""The last of the first `places` customers in the ABC ranking (highest revenue first,
-	equal revenue by name), from the revenues alone, and among equal revenues by name."""
-	if not places:
-		return None
-	value = ranked[places - 1]
+	equal revenue by name), each found from the revenues alone, unless it falls among
+	equal revenues: then by their names, read once for all edges."""
 	ascending = ranked[::-1]
-	first = len(ranked) - bisect_right(ascending, value)  # places with more revenue
-	tied = bisect_right(ascending, value) - bisect_left(ascending, value)
-	if places - first == tied:
-		return value, None
+	found = []  # (revenue, the how-manieth of the tied names ends the tier; None: all)
+	for count in places:
+		if not count:
+			found.append(None)
+			continue
+		value = ranked[count - 1]
+		above = len(ranked) - bisect_right(ascending, value)
+		tied = bisect_right(ascending, value) - bisect_left(ascending, value)
+		found.append((value, None if count - above == tied else count - above))
+	names = _names_by_revenue({edge[0] for edge in found if edge and edge[1]})
+	return [edge if not edge or not edge[1] else (edge[0], names[edge[0]][edge[1] - 1]) for edge in found]
+
+
+def _names_by_revenue(values: set[float]) -> dict[float, list[str]]:
+	"""The customers with these revenues, in Python's order of names."""
+	if not values:
+		return {}
 	crm = frappe.qb.DocType("CRM Customer")
-	names = sorted(n for (n,) in frappe.qb.from_(crm).select(crm.name).where(_revenue(crm) == value).run())
-	return value, names[places - first - 1]
+	revenue = _revenue(crm)
+	out: dict[float, list[str]] = {v: [] for v in values}
+	for name, value in frappe.qb.from_(crm).select(crm.name, revenue).where(revenue.isin(list(values))).run():
+		out[value].append(name)
+	return {v: sorted(names) for v, names in out.items()}
 
 
 def _within(crm, edge: Edge):
