@@ -20,7 +20,7 @@ from bisect import bisect_left, bisect_right
 
 import frappe
 from frappe.query_builder import Case
-from frappe.query_builder.functions import Cast, Coalesce, Concat, GroupConcat
+from frappe.query_builder.functions import Cast, Coalesce, Concat, Count, GroupConcat, Sum
 from pypika.terms import Function
 
 from crm_pack.analytics import history
@@ -54,34 +54,53 @@ def _buyer(crm):
 	return (crm.buying_days > 0) & crm.last_purchase_date.notnull()
 
 
-def _floats(concatenated: str | None) -> list[float]:
-	return [float(v) for v in concatenated.split(",")] if concatenated else []
-
-
 def cuts(today: dt.date, a_share: float, b_share: float) -> Cuts:
 	"""The edges of tonight's tiers and quintiles, from one pass over CRM Customer."""
 	abc.check_shares(a_share, b_share)
 	crm = frappe.qb.DocType("CRM Customer")
 	buyer = _buyer(crm)
-	query = frappe.qb.from_(crm).select(
-		# the stored decimals' text: float() of it is the float the rules rank
-		GroupConcat(Case().when(crm.net_revenue > 0, crm.net_revenue)),
-		GroupConcat(Case().when(buyer, _days(crm, today))),
-		GroupConcat(Case().when(buyer, crm.buying_days)),
-		GroupConcat(Case().when(buyer, Coalesce(crm.net_revenue, 0))),
+	positive, days, orders, revenue = _measures(
+		crm,
+		# the stored decimals: float() of their text is the float the rules rank
+		(crm.net_revenue > 0, crm.net_revenue),
+		(buyer, _days(crm, today)),
+		(buyer, crm.buying_days),
+		(buyer, Coalesce(crm.net_revenue, 0)),
 	)
-	with history.long_concat():
-		positive, days, orders, revenue = query.run()[0]
-	ranked = sorted(_floats(positive), reverse=True)
+	ranked = sorted(positive, reverse=True)
 	a_edge, b_edge = _edges(ranked, abc.tier_counts(ranked, a_share, b_share))
 	return Cuts(
 		a_edge=a_edge,
 		b_edge=b_edge,
 		# fewer days since the last order rank higher, as in rfm.score
-		recency=rfm.quintile_cuts(sorted(-d for d in _floats(days))),
-		frequency=rfm.quintile_cuts(sorted(_floats(orders))),
-		monetary=rfm.quintile_cuts(sorted(_floats(revenue))),
+		recency=rfm.quintile_cuts(sorted(-d for d in days)),
+		frequency=rfm.quintile_cuts(sorted(orders)),
+		monetary=rfm.quintile_cuts(sorted(revenue)),
 	)
+
+
+def _measures(crm, *measures) -> list[list[float]]:
+	"""Each (condition, value) measure of every customer meeting its condition, as floats.
+	One string per measure from one scan: a fifth of the time of 100,000 rows through the
+	client. Where a string comes back cut (the server sends no row above
+	max_allowed_packet, 16 MB by default: several hundred thousand customers), that
+	measure's values are read as rows instead."""
+	query = frappe.qb.from_(crm)
+	terms = [Case().when(condition, value) for condition, value in measures]
+	# the length each string has uncut: the values and a comma between each two
+	lengths = [Sum(Function("CHAR_LENGTH", t)) + Count(t) - 1 for t in terms]
+	with history.long_concat():
+		row = query.select(*(GroupConcat(t) for t in terms), *lengths).run()[0]
+	out = []
+	for at, (condition, value) in enumerate(measures):
+		joined, length = row[at] or "", row[len(measures) + at]
+		if len(joined) == (length or 0) and joined:
+			out.append([float(v) for v in joined.split(",")])
+		elif not joined and length is None:
+			out.append([])  # nobody meets the condition
+		else:
+			out.append([float(v) for (v,) in query.select(value).where(condition).run()])
+	return out
 
 
 def _edges(ranked: list[float], places: tuple[int, ...]) -> list[Edge | None]:

@@ -128,3 +128,14 @@ def test_an_invoice_leaving_the_12_month_window_moves_the_billing_as_a_full_read
 	frappe.qb.update(crm).set(crm.analytics_basis_key, "").where(crm.name == cust).run()
 	analytics_sync.recompute_all(today=day)
 	assert stored(cust, *BASIS_AND_SCORES) == moved
+
+
+def test_a_measure_the_server_cuts_short_is_read_as_rows():
+	"""Above max_allowed_packet (several hundred thousand customers) GROUP_CONCAT comes back
+	cut: the same edges then come from the values read as rows."""
+	factories.sales_invoice(factories.customer(), 100)
+	factories.sales_invoice(factories.customer(), 250)
+	today = getdate(nowdate())
+	whole = ranking.cuts(today, 0.8, 0.95)
+	with mock.patch.object(history, "long_concat", lambda: history._session(group_concat_max_len=8)):
+		assert ranking.cuts(today, 0.8, 0.95) == whole
