@@ -258,14 +258,13 @@ def time_phases(history, sync, behaviour) -> dict[str, float]:
 	targets = [
 		(behaviour, "recompute_all", "payment behaviour"),
 		(sync, "_basis_state", "read basis marks"),
-		(sync, "_ranking", "read everyone's ranks"),
-		(sync, "ranks", "ranking (Python)"),
-		(sync, "_scoring_state", "read the state scored"),
+		(sync, "_to_score", "everyone ranked (SQL), due read"),
 		(history, "purchase_days", "read invoice history"),
 		(history, "item_groups", "read item groups"),
 		(history, "payment_days", "read payment days"),
 		(sync, "score_all", "scoring"),
 		(sync, "update_rows", "writes"),
+		(sync, "_stamp", "the run's time stamped"),
 	]
 	for owner, attr, label in targets:
 		original = getattr(owner, attr)

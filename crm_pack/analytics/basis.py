@@ -29,6 +29,7 @@ from frappe.utils import cint, flt
 from crm_pack import texts
 from crm_pack.analytics import history
 from crm_pack.analytics.rules import churn, clv
+from crm_pack.utils.bulk_update import update_rows
 
 # Raise when the rules change what a basis holds: every basis is then read again.
 BASIS_VERSION = 2  # 2: the CLV explanation is stored as codes (crm_pack/texts.py)
@@ -199,8 +200,7 @@ def _basis(history, days_to_pay, parts, settings, today) -> dict:
 	pattern = churn.pattern(
 		churn.BuyingHistory([d for d, _b in orders], [b for _d, b in orders], days_to_pay)
 	)
-	year_ago = today - YEAR
-	in_window = [(day, net) for day, _b, net, _c in history if day > year_ago]
+	billed, window_ends = billing_window(history, today)
 	years = max(1.0, (pattern.last_day - pattern.first_day).days / 365 if pattern.first_day else 1.0)
 	return {
 		"first_purchase_date": pattern.first_day,
@@ -211,9 +211,8 @@ def _basis(history, days_to_pay, parts, settings, today) -> dict:
 		"churn_signal_points": pattern.signal_points,
 		"churn_signals": json.dumps(pattern.signal_reasons) if pattern.signal_reasons else "",
 		"net_revenue": round(sum(net for _d, _b, net, _c in history), 2),
-		"billed_last_12_months": round(sum(net for _d, net in in_window), 2),
-		# the oldest invoice in the window leaves it a year after its date
-		"billed_window_ends": min(in_window)[0] + YEAR if in_window else None,
+		"billed_last_12_months": billed,
+		"billed_window_ends": window_ends,
 		"clv_base_profit": parts.base_profit,
 		"clv_cross_sell_profit": parts.cross_sell_profit,
 		"clv_service_cost_saving": parts.service_cost_saving,
@@ -231,3 +230,32 @@ def _basis(history, days_to_pay, parts, settings, today) -> dict:
 		),
 		"analytics_basis_on": today,
 	}
+
+
+def billing_window(history: list[tuple], today: dt.date) -> tuple[float, dt.date | None]:
+	"""Net billing of the last 12 months, from a customer's (day, basket, net, orders), and
+	the day it next changes: the oldest invoice in the window leaves it a year after its date."""
+	year_ago = today - YEAR
+	in_window = [(day, net) for day, _b, net, _c in history if day > year_ago]
+	return round(sum(net for _d, net in in_window), 2), min(in_window)[0] + YEAR if in_window else None
+
+
+def move_windows(customers: list[str], today: dt.date, commit: bool) -> None:
+	"""For the customers whose basis is stale only because an invoice left their 12-month
+	window: that billing is the one part of a basis that moves with the calendar, so only
+	their invoices are read again, not their items and payments (a third of a full read).
+	The day of the last full read stays, so the weekly re-read still comes; the digest is
+	cleared, so that read writes the whole basis again."""
+	if not customers:
+		return
+	rates = history.company_rates()
+	where = sorted(rates) or [""]
+	rows = []
+	for start in range(0, len(customers), CHUNK):
+		chunk = customers[start : start + CHUNK]
+		purchases: dict[str, list] = defaultdict(list)
+		for customer, day, basket, net, orders in history.purchase_days(where, chunk, rates):
+			purchases[customer].append((day, basket, net, orders))
+		rows += [(name, *billing_window(purchases.get(name, []), today), "") for name in chunk]
+	fields = ("billed_last_12_months", "billed_window_ends", "analytics_basis_digest")
+	update_rows("CRM Customer", fields, rows, commit=commit)

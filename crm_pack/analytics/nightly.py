@@ -28,12 +28,13 @@ import zlib
 
 import frappe
 from frappe.query_builder.functions import Coalesce
-from frappe.utils import cint, flt, getdate, now_datetime, nowdate
+from frappe.utils import cint, flt, get_datetime, getdate, now_datetime, nowdate
 from pypika.terms import Function
 
 from crm_pack import texts
 from crm_pack.analytics import basis as analytics_basis
-from crm_pack.analytics.rules import abc, backtest, churn, rfm
+from crm_pack.analytics import ranking
+from crm_pack.analytics.rules import backtest, churn, rfm
 from crm_pack.credit_control.rules import behaviour
 from crm_pack.utils.bulk_update import CHUNK, update_rows
 
@@ -89,15 +90,26 @@ SCORES_VERSION = 1
 _BASIS_STATE = ("name", "analytics_dirty", "analytics_basis_digest", "analytics_basis_key")
 
 
-def _stale(crm, today: dt.date, key: str):
+def _stale(today: dt.date, key: str) -> tuple[list[str], list[str]]:
+	"""The customers whose basis is read again (their ledger changed, the key changed, or
+	it is a week old), and those whose 12-month window alone moved: an invoice left it, and
+	the window's billing is all of a basis that moves with the calendar
+	(analytics_basis.move_windows)."""
+	crm = frappe.qb.DocType("CRM Customer")
 	oldest = today - dt.timedelta(days=analytics_basis.MAX_AGE_DAYS)
-	return (
+	read_again = (
 		(crm.analytics_dirty > 0)
 		| (Coalesce(crm.analytics_basis_key, "") != key)
 		| crm.analytics_basis_on.isnull()
 		| (crm.analytics_basis_on < oldest)
-		| (crm.billed_window_ends <= today)
 	)
+	rows = (
+		frappe.qb.from_(crm)
+		.select(crm.name, read_again)
+		.where(read_again | (crm.billed_window_ends <= today))
+		.run()
+	)
+	return [n for n, again in rows if again], [n for n, again in rows if not again]
 
 
 def _basis_state(names: list[str] | None = None) -> dict[str, dict]:
@@ -122,43 +134,41 @@ def _scored_from(crm, key: str):
 	return Function("MD5", Function("CONCAT_WS", "|", key, *(Coalesce(crm[f], "") for f in SCORED_FROM)))
 
 
-def _ranking(today: dt.date, key: str) -> list[tuple]:
-	"""Everyone's (name, net revenue, last purchase, buying days, stored tier, stored RFM
-	code, whether to score in full): the ranks need every customer, the rules only those
-	whose day has come or whose inputs or stored scores changed (a tier set by hand, or
-	any figure written through the API, clears the digest)."""
+def _to_score(today: dt.date, key: str, settings) -> tuple[dict[str, dict], tuple[dict, dict]]:
+	"""The stored state (_STATE, and the digest of what the scores are computed from) of
+	the customers to score in full, with their ranks: those whose day has come, whose
+	inputs or stored scores changed (a tier set by hand, or any figure written through the
+	API, clears the digest), or whose tier or RFM code moved. Everyone is ranked in the
+	same scan (analytics/ranking.py); only those rows come back."""
 	crm = frappe.qb.DocType("CRM Customer")
+	a_share, b_share = flt(settings.abc_a_share) / 100 or 0.8, flt(settings.abc_b_share) / 100 or 0.95
+	ranked = ranking.terms(crm, today, ranking.cuts(today, a_share, b_share))
 	due = (
 		(crm.analytics_due_on <= today)
-		| (Coalesce(crm.analytics_scored_inputs, "") != _scored_from(crm, key))
 		| (Coalesce(crm.analytics_scores_digest, "") == "")
+		| (ranked["tier"] != Coalesce(crm.abc_tier, ""))
+		| (Coalesce(ranked["code"], "") != Coalesce(crm.rfm_score, ""))
+		# last: the costliest, left out for the rows already due
+		| (Coalesce(crm.analytics_scored_inputs, "") != _scored_from(crm, key))
 	)
-	return (
+	fields = (*_STATE, "scored_from")
+	rank_fields = ("tier", "recency", "frequency", "monetary", "days")
+	rows = (
 		frappe.qb.from_(crm)
-		.select(
-			crm.name,
-			crm.net_revenue,
-			crm.last_purchase_date,
-			crm.buying_days,
-			crm.abc_tier,
-			crm.rfm_score,
-			due,
-		)
+		.select(*(crm[f] for f in _STATE), _scored_from(crm, key), *(ranked[f] for f in rank_fields))
+		.where(due)
 		.run()
 	)
-
-
-def _scoring_state(names: list[str] | None, key: str) -> dict[str, dict]:
-	"""The stored basis and signals of these customers (None: everyone), with the digest of
-	what they are scored from."""
-	crm = frappe.qb.DocType("CRM Customer")
-	fields = (*_STATE, "scored_from")
-	query = frappe.qb.from_(crm).select(*(crm[f] for f in fields[:-1]), _scored_from(crm, key))
-	rows = []
-	for start in range(0, len(names) if names is not None else 1, IN_LIST):
-		part = query if names is None else query.where(crm.name.isin(names[start : start + IN_LIST]))
-		rows += part.run()
-	return {row[0]: dict(zip(fields, row, strict=True)) for row in rows}
+	state, tiers, rfm_scores = {}, {}, {}
+	for row in rows:
+		name = row[0]
+		state[name] = dict(zip(fields, row[: len(fields)], strict=True))
+		tier, recency, frequency, monetary, days = row[len(fields) :]
+		tiers[name] = tier
+		if recency is not None:
+			r, f, m = int(recency), int(frequency), int(monetary)
+			rfm_scores[name] = rfm.RFMScore(int(days), r, f, m, rfm.segment(r, f))
+	return state, (tiers, rfm_scores)
 
 
 def _referrals() -> tuple[dict[str, str], dict[str, float]]:
@@ -246,38 +256,11 @@ def _money_signals(s: dict, unreliable: float) -> list[tuple[str, tuple]]:
 	)
 
 
-def ranks(customers: dict[str, tuple], today: dt.date, settings=None) -> tuple[dict, dict]:
-	"""ABC tiers and RFM scores (segments as if nobody were New) of everyone, from each
-	customer's (net revenue, last purchase, buying days): both rank the whole population."""
-	settings = settings or _churn_settings()[0]
-	tiers = abc.classify(
-		{n: float(revenue or 0) for n, (revenue, _last, _days) in customers.items()},
-		flt(settings.abc_a_share) / 100 or 0.8,
-		flt(settings.abc_b_share) / 100 or 0.95,
-	)
-	rfm_scores = rfm.score(
-		{
-			n: rfm.Purchases(_date(last), int(days or 0), float(revenue or 0))
-			for n, (revenue, last, days) in customers.items()
-		},
-		today,
-	)
-	return tiers, rfm_scores
-
-
-def score_all(
-	state: dict[str, dict], today: dt.date, ranked: tuple[dict, dict] | None = None
-) -> dict[str, dict]:
-	"""These customers' scores on `today`, from their stored basis; `ranked`: everyone's
-	ranks (`ranks`), when `state` does not hold everyone. Beside the scores, the day the
-	calendar alone next moves them (`analytics_due_on`)."""
+def score_all(state: dict[str, dict], today: dt.date, ranked: tuple[dict, dict]) -> dict[str, dict]:
+	"""These customers' scores on `today`, from their stored basis and their ranks among
+	everyone (`_to_score`: tiers, and RFM scores with segments as if nobody were New).
+	Beside the scores, the day the calendar alone next moves them (`analytics_due_on`)."""
 	settings, churn_settings = _churn_settings()
-	if ranked is None:
-		ranked = ranks(
-			{n: (s["net_revenue"], s["last_purchase_date"], s["buying_days"]) for n, s in state.items()},
-			today,
-			settings,
-		)
 	tiers, rfm_scores = ranked
 	unreliable = unreliable_below(settings)
 	out = {}
@@ -342,8 +325,8 @@ def recompute_all(*, today: dt.date | None = None, commit: bool = False, progres
 
 	payment_behaviour.recompute_all(today=today, commit=commit)
 	key = analytics_basis.basis_key()
-	crm = frappe.qb.DocType("CRM Customer")
-	stale = [n for (n,) in frappe.qb.from_(crm).select(crm.name).where(_stale(crm, today, key)).run()]
+	stale, windows = _stale(today, key)
+	analytics_basis.move_windows(windows, today, commit)
 	if stale:
 		_progress(0, 3, frappe._("Reading the ledger of {0} customers").format(len(stale)), progress)
 		everyone = len(stale) > FULL_READ_SHARE * frappe.db.count("CRM Customer")
@@ -361,21 +344,9 @@ def recompute_all(*, today: dt.date | None = None, commit: bool = False, progres
 def _score_and_store(today: dt.date, commit: bool, progress: bool | str) -> int:
 	"""Everyone ranked; scored in full where a score can have moved; what moved written."""
 	settings, churn_settings = _churn_settings()
-	key = _scores_key(settings, churn_settings)
-	ranking = _ranking(today, key)
-	ranked = ranks({n: (revenue, last, days) for n, revenue, last, days, *_ in ranking}, today, settings)
-	tiers, rfm_scores = ranked
-	names = [
-		n
-		for n, _revenue, _last, _days, tier, code, due in ranking
-		if due or tiers.get(n, "C") != tier or _code(rfm_scores.get(n)) != (code or None)
-	]
-	_progress(1, 3, frappe._("Scoring {0} customers").format(len(names)), progress)
-	everyone = len(names) > FULL_READ_SHARE * len(ranking)
-	state = _scoring_state(None if everyone else names, key)
-	if everyone:
-		wanted = set(names)
-		state = {n: s for n, s in state.items() if n in wanted}
+	started = now_datetime()
+	state, ranked = _to_score(today, _scores_key(settings, churn_settings), settings)
+	_progress(1, 3, frappe._("Scoring {0} customers").format(len(state)), progress)
 	scores = score_all(state, today, ranked)
 	changed, moved = [], []
 	for name, values in scores.items():
@@ -384,25 +355,43 @@ def _score_and_store(today: dt.date, commit: bool, progress: bool | str) -> int:
 		digest = _digest(values)
 		if digest != stored["analytics_scores_digest"]:
 			values = _stored(values)
-			changed.append((name, *(values[f] for f in SCORE_FIELDS), digest, *due))
+			changed.append((name, *(values[f] for f in SCORE_FIELDS), digest, *due, started))
 		elif due != (_date(stored["analytics_due_on"]), stored["analytics_scored_inputs"]):
-			moved.append((name, *due))
+			moved.append((name, *due, started))
 	_progress(2, 3, frappe._("Storing the figures of {0} customers").format(len(changed)), progress)
-	due_fields = ("analytics_due_on", "analytics_scored_inputs")
+	due_fields = ("analytics_due_on", "analytics_scored_inputs", "analytics_updated_on")
 	update_rows(
 		"CRM Customer", (*SCORE_FIELDS, "analytics_scores_digest", *due_fields), changed, commit=commit
 	)
 	update_rows("CRM Customer", due_fields, moved, commit=commit)
-	crm = frappe.qb.DocType("CRM Customer")
-	frappe.qb.update(crm).set(crm.analytics_updated_on, now_datetime()).run()
+	_stamp(started)
 	if commit:
 		frappe.db.commit()
 	_progress(3, 3, frappe._("Done"), progress)
 	return len(scores)
 
 
-def _code(score: rfm.RFMScore | None) -> str | None:
-	return score.code if score else None
+def _stamp(started: dt.datetime) -> None:
+	"""Every customer that existed when this run ranked them is now up to date. Said once,
+	as the run's time in CRM Pack Settings, which the form shows as each customer's
+	Analytics Updated On (crm_customer.py): stamping 100,000 rows whose figures did not
+	move cost more than ranking them. The rows written carry the time themselves, and
+	so does a customer's first run, which the reports read as "the analytics have run"."""
+	crm = frappe.qb.DocType("CRM Customer")
+	(
+		frappe.qb.update(crm)
+		.set(crm.analytics_updated_on, started)
+		.where(crm.analytics_updated_on.isnull())
+		.where(crm.creation <= started)
+		.run()
+	)
+	frappe.db.set_single_value("CRM Pack Settings", "analytics_run_on", started, update_modified=False)
+
+
+def last_run_on() -> dt.datetime | None:
+	"""When the last analytics run brought every customer of that day up to date."""
+	value = frappe.db.get_single_value("CRM Pack Settings", "analytics_run_on")
+	return get_datetime(value) if value else None
 
 
 # --- the same run in chunks on the long queue (crm_pack/utils/chunked_jobs.py) ---
@@ -455,8 +444,8 @@ def start_run(*, today: dt.date | None = None, chunk_size: int = CHUNK_CUSTOMERS
 	# grouped reads per 2,000 customers, committed per chunk, so it stays in the coordinator)
 	payment_behaviour.recompute_all(today=today, commit=True)
 	key = analytics_basis.basis_key()
-	crm = frappe.qb.DocType("CRM Customer")
-	stale = [n for (n,) in frappe.qb.from_(crm).select(crm.name).where(_stale(crm, today, key)).run()]
+	stale, windows = _stale(today, key)
+	analytics_basis.move_windows(windows, today, commit=True)
 	referred_by, _profits = _referrals()
 	# as in a single run: the referrers of the stale customers are read again with them
 	names = sorted(set(stale) | {referred_by[n] for n in stale if referred_by.get(n)})

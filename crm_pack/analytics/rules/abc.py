@@ -15,7 +15,7 @@ brings at least 80 % of revenue, not the largest set that stays under it.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from crm_pack.problems import _
 
@@ -37,25 +37,40 @@ def _check_share(value: float, label: str) -> None:
 		raise ValueError(_("{0} must be a fraction from 0 to 1, not {1}.").format(label, value))
 
 
-def classify(
-	revenue_by_customer: Mapping[str, float], a_share: float = 0.80, b_share: float = 0.95
-) -> dict[str, str]:
-	"""Tier "A", "B" or "C" per customer (see the module docstring for the rule)."""
+def check_shares(a_share: float, b_share: float) -> None:
 	_check_share(a_share, "a_share")
 	_check_share(b_share, "b_share")
 	if a_share > b_share:
 		raise ValueError(_("The A share ({0}) cannot be above the B share ({1}).").format(a_share, b_share))
-	total = _positive_total(revenue_by_customer)
-	tiers: dict[str, str] = {}
+
+
+def classify(
+	revenue_by_customer: Mapping[str, float], a_share: float = 0.80, b_share: float = 0.95
+) -> dict[str, str]:
+	"""Tier "A", "B" or "C" per customer (see the module docstring for the rule)."""
+	check_shares(a_share, b_share)
+	ranked = _ranked(revenue_by_customer)
+	in_a, in_b = tier_counts([r for _name, r in ranked if r > 0], a_share, b_share)
+	return {name: A if at < in_a else B if at < in_b else C for at, (name, _r) in enumerate(ranked)}
+
+
+def tier_counts(positive_revenues: Sequence[float], a_share: float, b_share: float) -> tuple[int, int]:
+	"""How many customers are A, and A or B, given the positive revenues highest first:
+	the share before a customer only grows down the ranking, so each tier is a run of
+	places. Ranks the whole population without the names (analytics/ranking.py finds the
+	customer at each edge)."""
+	total = sum(positive_revenues)
+	in_a = in_b = 0
 	before = 0.0
-	for name, revenue in _ranked(revenue_by_customer):
-		if revenue <= 0:
-			tiers[name] = C
-			continue
+	for revenue in positive_revenues:
 		share_before = before / total
-		tiers[name] = A if share_before < a_share - EPSILON else B if share_before < b_share - EPSILON else C
+		if share_before < a_share - EPSILON:
+			in_a += 1
+		if share_before >= b_share - EPSILON:
+			break
+		in_b += 1
 		before += revenue
-	return tiers
+	return in_a, in_b
 
 
 def pareto_curve(

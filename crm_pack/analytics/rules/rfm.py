@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from crm_pack.problems import _
@@ -91,6 +91,19 @@ def quintiles(values: Mapping[str, float]) -> dict[str, int]:
 		return dict.fromkeys(values, MIDDLE)
 	others = len(ordered) - 1
 	return {key: min(5, 1 + (5 * bisect_left(ordered, v)) // others) for key, v in values.items()}
+
+
+def quintile_cuts(ordered: Sequence[float]) -> tuple[float, float, float, float] | None:
+	"""The four values a score rises past, from every value sorted: `quintiles` gives a
+	value 1 + the number of cuts it is above (the cuts ascend). None when every value is
+	the same (all score the middle). Lets the database score a population from four
+	numbers (analytics/ranking.py) instead of handing every value to Python."""
+	if not ordered or ordered[0] == ordered[-1]:
+		return None
+	others = len(ordered) - 1
+	# a value scores above s once 5 × (values below it) ≥ s × others, i.e. once it is
+	# above the value at place ⌈s × others / 5⌉ (1-based)
+	return tuple(ordered[-(-s * others // 5) - 1] for s in range(1, 5))
 
 
 def segment(recency: int, frequency: int) -> str:

@@ -1,6 +1,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils import get_datetime
 
 from crm_pack.relationship.rules.record_checks import check_customer
 from crm_pack.utils import rendered_texts as texts
@@ -21,6 +22,16 @@ class CRMCustomer(Document):
 	@property
 	def data_quality_missing(self) -> str:
 		return texts.render(self.data_quality_missing_codes, texts.list_separator())
+
+	def onload(self):
+		# a run rewrites only the rows whose figures moved, and keeps when it brought everyone
+		# up to date once (analytics/nightly.py _stamp): the form shows that time
+		if self.analytics_updated_on:
+			from crm_pack.analytics.nightly import last_run_on
+
+			last = last_run_on()
+			if last and last > get_datetime(self.analytics_updated_on):
+				self.analytics_updated_on = last
 
 	def validate(self):
 		throw_problems(
