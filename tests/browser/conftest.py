@@ -258,6 +258,9 @@ class Desk:
 		page.click(".btn-login")
 		page.wait_for_url(f"**/{DESK}**")
 		page.wait_for_function("() => window.frappe && frappe.boot && frappe.session.user !== 'Guest'")
+		# the landing page's own requests (its number cards) finish first, as a user waits for
+		# the page before going on: the site's one worker would serve the next page after them
+		self.wait_idle()
 
 	def goto(self, route: str) -> None:
 		self.page.goto(f"{self.base_url}/{DESK}/{route}")
