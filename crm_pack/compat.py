@@ -6,6 +6,8 @@ branch below says why it exists; when v15 support ends (2027) the v15 side goes.
 """
 
 import shutil
+import subprocess
+import sys
 from contextlib import contextmanager
 
 import frappe
@@ -47,6 +49,23 @@ def pdf_from_html(html: str, print_format: str | None = None) -> bytes:
 	from frappe.utils.pdf import get_chrome_pdf
 
 	return get_chrome_pdf(print_format, html, {}, None, pdf_generator="chrome")
+
+
+def close_pdf_browser() -> None:
+	"""For a process about to end (the test session): v16's Chrome-based generator keeps
+	one Chromium per process and leaves it running when the process exits ("TODO: close
+	browser when worker is killed" in frappe), orphaned, for as long as the machine runs."""
+	module = sys.modules.get("frappe.utils.pdf_generator.chrome_pdf_generator")
+	generator = module and module.ChromePDFGenerator._instance
+	process = generator and generator._chromium_process
+	if not process or process.poll() is not None:
+		return
+	process.terminate()
+	try:
+		process.wait(timeout=10)
+	except subprocess.TimeoutExpired:
+		process.kill()
+	module.ChromePDFGenerator._instance = None
 
 
 # MariaDB error 1020 (ER_CHECKREAD): with innodb_snapshot_isolation on, the server rolls

@@ -65,6 +65,7 @@ def frappe_site():
 	frappe.db.commit()
 	yield frappe
 	frappe.db.rollback()
+	compat.close_pdf_browser()  # the statements' PDFs on v16: nothing left running after the run
 	frappe.destroy()
 	os.chdir(cwd)
 
