@@ -181,50 +181,14 @@ def browser(server):
 
 	expect.set_options(timeout=15000)  # number cards and reports load after the page
 	with sync_playwright() as pw:
-		before = _crash_handlers()
 		# The given binary only: Playwright must never download a browser.
 		browser = pw.chromium.launch(
 			executable_path=CHROMIUM,
 			headless=True,
 			args=[f"--host-resolver-rules=MAP {SITE} 127.0.0.1", "--no-sandbox", "--disable-dev-shm-usage"],
 		)
-		launched = _chromium_groups(), _crash_handlers() - before
-		try:
-			yield browser
-		finally:
-			browser.close()
-			_end_leftovers(*launched)
-
-
-# Chromium runs in a process group of its own, and its crash handlers detach into sessions
-# of their own; a renderer or handler sometimes outlives browser.close() by minutes. The
-# test command stops what it started, so whatever is left of this launch is ended.
-
-
-def _chromium_groups() -> set[int]:
-	import psutil
-
-	groups = set()
-	for p in psutil.Process().children(recursive=True):
-		with contextlib.suppress(psutil.Error, ProcessLookupError):
-			if "chrom" in p.name():
-				groups.add(os.getpgid(p.pid))
-	return groups - {os.getpgrp()}
-
-
-def _crash_handlers() -> set[int]:
-	import psutil
-
-	return {p.pid for p in psutil.process_iter(["name"]) if "crashpad" in (p.info["name"] or "")}
-
-
-def _end_leftovers(groups: set[int], handlers: set[int]) -> None:
-	for group in groups:
-		with contextlib.suppress(ProcessLookupError, PermissionError):
-			os.killpg(group, signal.SIGKILL)
-	for pid in handlers:
-		with contextlib.suppress(ProcessLookupError, PermissionError):
-			os.kill(pid, signal.SIGKILL)
+		yield browser
+		browser.close()
 
 
 class Desk:
